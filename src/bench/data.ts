@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataDir, samplesDir } from '../core/paths.js';
+import type { AnyBenchmark, Item } from './types.js';
+
+export type DataOrigin = 'explicit' | 'fetched' | 'samples';
+
+export interface DatasetLocation {
+  /** Folder laid out like ../shared/datasets/<dataset>. */
+  dir: string;
+  origin: DataOrigin;
+}
+
+/**
+ * Where a benchmark's files are: an explicit folder (a dataset root holding <dataset>/),
+ * else what `masa data fetch` put in the data directory, else the bundled hand-written samples.
+ */
+export function locateDataset(bench: AnyBenchmark, root?: string): DatasetLocation {
+  if (root) return { dir: join(root, bench.dataset), origin: 'explicit' };
+  const fetched = join(dataDir(), bench.dataset);
+  if (existsSync(fetched)) return { dir: fetched, origin: 'fetched' };
+  return { dir: join(samplesDir(), bench.dataset), origin: 'samples' };
+}
+
+export interface LoadedItems<I extends Item = Item> {
+  items: I[];
+  location: DatasetLocation;
+}
+
+export async function loadItems(
+  bench: AnyBenchmark,
+  options: Record<string, unknown> = {},
+  root?: string,
+): Promise<LoadedItems> {
+  const location = locateDataset(bench, root);
+  const items = await bench.load(location.dir, { ...bench.defaultOptions, ...options });
+  return { items, location };
+}

@@ -1,0 +1,13 @@
+import type { Command } from '../command.js';
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Loaded only when the command runs, so `masa --help` stays instant. */
+  load: () => Promise<Command>;
+}
+
+// Add a command: one entry here, its module in this folder exporting `command`.
+export const COMMANDS: CommandEntry[] = [
+  { name: 'demo', summary: 'run the whole pipeline on the built-in simulator (the embedded default)', load: async () => (await import('./demo.js')).command },
+];

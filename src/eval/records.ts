@@ -1,0 +1,92 @@
+/**
+ * The per-sample record: one line of a run's append-only JSONL log (lm-evaluation-harness'
+ * per-sample logs are the model). Each record is self-contained, so the log alone is enough to
+ * resume a run, re-score it, or summarize it.
+ */
+
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface SampleRecord {
+  /** Record schema version. */
+  v: 1;
+  /** The run this record belongs to (hash of model, benchmark and every response-shaping setting). */
+  run_id: string;
+  /** Served model name as requested. */
+  model: string;
+  bench: string;
+  item_id: string;
+  /** 0-based trial (repeat) index. */
+  trial: number;
+  /** Option order shown (permutation[k] = upstream index shown at position k); null = upstream order. */
+  permutation: number[] | null;
+  /** sha256 of everything that shapes the response (model, messages, sampling, seed, trial). */
+  request_key: string;
+  /** The answer text (reasoning removed); null when the request failed. */
+  response: string | null;
+  /** Reasoning text from `reasoning`/`reasoning_content` or <think>...</think>, kept but never scored. */
+  reasoning: string | null;
+  finish_reason: string | null;
+  /** True when the token limit cut the response (finish_reason "length"): scored as no answer. */
+  truncated: boolean;
+  usage: TokenUsage | null;
+  latency_ms: number | null;
+  /** Extracted answer in upstream labelling, the rule that found it, the gold answer, the verdict. */
+  extracted: string | null;
+  rule: string | null;
+  gold: string | null;
+  correct: boolean | null;
+  /** Finer outcome where the benchmark has one ('undecided', 'timeout', ...). */
+  status: string | null;
+  /** Why the request failed after all retries; null on success. A rerun retries errored records. */
+  error: string | null;
+  attempts: number;
+  /** Base URL that answered (never the API key). */
+  endpoint: string | null;
+  /** Item sub-score tags and cluster, copied so summaries need not reload the items. */
+  tags: Record<string, string>;
+  cluster: string;
+  /** ISO time the record was written. */
+  time: string;
+}
+
+/** What a run's metadata file records next to its samples. */
+export interface RunMeta {
+  v: 1;
+  run_id: string;
+  model: string;
+  /** Catalog id the model was matched to (for family, size, ...), or null. */
+  catalog_id: string | null;
+  /** What GET /v1/models said of the model (id, root, max_model_len), when reachable. */
+  served: Record<string, unknown> | null;
+  bench: string;
+  /** Benchmark options (language, shots, trials, ...) after defaults. */
+  bench_options: Record<string, unknown>;
+  /** Every generation setting that shapes a response. */
+  generation: Record<string, unknown>;
+  endpoints: string[];
+  seed: number;
+  limit: number | null;
+  masa_version: string;
+  git_commit: string | null;
+  /** sha256 of the dataset files read, by relative path; 'samples' when the bundled samples were used. */
+  dataset: { origin: string; files: Record<string, string> };
+  started_at: string;
+  finished_at: string | null;
+}
+
+/**
+ * On-disk layout of a results folder (`--out`, default data/runs/):
+ *   <out>/<run_id>/samples.jsonl   append-only SampleRecord lines
+ *   <out>/<run_id>/meta.json       RunMeta
+ * run_id = `${modelSlug(model)}__${bench}__${first 10 hex of the settings hash}`.
+ */
+export const SAMPLES_FILE = 'samples.jsonl';
+export const META_FILE = 'meta.json';
+
+/** A served model name as a folder-safe slug ('sim/qwen2.5-7b' -> 'sim_qwen2.5-7b'). */
+export function modelSlug(model: string): string {
+  return model.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
