@@ -30,6 +30,13 @@ function run(label, cmd, cmdArgs) {
 let failed = 0;
 if (filters.length === 0) {
   failed |= run('type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']) !== 0;
+  // Notebooks import src/ through tslab's own TypeScript 5.0.4, compiled to CommonJS.
+  failed |=
+    run("type check of src/ as tslab compiles it (TypeScript 5.0.4, CommonJS)", process.execPath, [
+      'node_modules/@tslab/typescript-for-tslab/bin/tsc',
+      '-p',
+      'tsconfig.tslab.json',
+    ]) !== 0;
 }
 let files = findTests(join(root, 'test')).map((f) => relative(root, f));
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir, samplesDir } from '../core/paths.js';
-import type { AnyBenchmark, Item } from './types.js';
+import type { AnyBenchmark, Benchmark, Item } from './types.js';
 
 export type DataOrigin = 'explicit' | 'fetched' | 'samples';
 
@@ -27,11 +27,11 @@ export interface LoadedItems<I extends Item = Item> {
   location: DatasetLocation;
 }
 
-export async function loadItems(
-  bench: AnyBenchmark,
-  options: Record<string, unknown> = {},
+export async function loadItems<I extends Item, O extends object>(
+  bench: Benchmark<I, O>,
+  options: Partial<O> = {},
   root?: string,
-): Promise<LoadedItems> {
+): Promise<LoadedItems<I>> {
   const location = locateDataset(bench, root);
   const items = await bench.load(location.dir, { ...bench.defaultOptions, ...options });
   return { items, location };

@@ -75,6 +75,35 @@ export interface RunMeta {
   dataset: { origin: string; files: Record<string, string> };
   started_at: string;
   finished_at: string | null;
+  /** Which layer set each generation setting: 'benchmark', 'catalog', 'run' or 'greedy'. */
+  generation_sources?: Record<string, string>;
+  /** The --data root the items were read from (null: default lookup), so batch import reloads the same items. */
+  data_root?: string | null;
+  /** One entry per invocation that worked on this run; a resume appends one. */
+  sessions?: RunSession[];
+}
+
+/** One invocation's work on a run (online eval, batch export or batch import). */
+export interface RunSession {
+  mode: 'online' | 'batch-export' | 'batch-import';
+  started_at: string;
+  finished_at: string | null;
+  endpoints: string[];
+  limit: number | null;
+  /** Item-trials planned, found already done, requested, answered, failed. */
+  planned: number;
+  resumed: number;
+  requested: number;
+  succeeded: number;
+  failed: number;
+  /** True when stopped early (Ctrl-C, fatal error). */
+  interrupted: boolean;
+  /** Torn last line set aside when the session opened the run, if any. */
+  torn: string | null;
+  /** Per-endpoint request counts, failures by status and the adaptive limit's history. */
+  endpoint_stats?: unknown;
+  /** Client settings that do not shape a response (concurrency, timeouts, attempts). */
+  client?: Record<string, unknown>;
 }
 
 /**

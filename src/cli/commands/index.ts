@@ -9,6 +9,11 @@ export interface CommandEntry {
 
 // Add a command: one entry here, its module in this folder exporting `command`.
 export const COMMANDS: CommandEntry[] = [
+  { name: 'data', summary: 'fetch the benchmark files from their public sources (or a local copy) and check them', load: async () => (await import('./data.js')).command },
+  { name: 'eval', summary: 'evaluate a served model on benchmarks (resumable, adaptive concurrency, several endpoints)', load: async () => (await import('./eval.js')).command },
+  { name: 'sweep', summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable', load: async () => (await import('./sweep.js')).command },
+  { name: 'batch', summary: 'offline batch: export OpenAI Batch JSONL requests, import the outputs as run records', load: async () => (await import('./batch.js')).command },
+  { name: 'score', summary: 'score recorded responses (JSONL) against a benchmark, as its authors score them', load: async () => (await import('./score.js')).command },
   { name: 'demo', summary: 'run the whole pipeline on the built-in simulator (the embedded default)', load: async () => (await import('./demo.js')).command },
   { name: 'models', summary: 'list and filter the model catalog (data/models.csv)', load: async () => (await import('./models.js')).command },
   { name: 'serve-plan', summary: 'print the `vllm serve` command (and GPU count) for each catalog model', load: async () => (await import('./serve-plan.js')).command },

@@ -1,0 +1,125 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { loadItems } from '../../bench/data.js';
+import { getBenchmark } from '../../bench/registry.js';
+import { parseBenchOptions, parseResponseLine, rescore, type ResponseLine } from '../../bench/rescore.js';
+import type { ScoreSummary } from '../../bench/summary.js';
+import { MasaError } from '../../core/errors.js';
+import { streamJsonl } from '../../core/jsonl.js';
+import { bool, list, required, str } from '../args.js';
+import type { Command } from '../command.js';
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+function line(label: string, s: ScoreSummary): string {
+  return `${label}: ${s.correct}/${s.n} = ${pct(s.accuracy)} ± ${pct(s.stderr)} (95% CI ${pct(s.ci_low)}–${pct(s.ci_high)})`;
+}
+
+export const command: Command = {
+  name: 'score',
+  summary: 'score recorded responses (JSONL) against a benchmark, as its authors score them',
+  usage: [
+    'masa score --bench <id> --responses <file.jsonl> [--out <verdicts.jsonl>] [--json]',
+    '           [--data <dataset root>] [--option k=v ...] [--unsafe-exec]',
+  ],
+  flags: {
+    bench: { type: 'string', arg: '<id>', description: 'benchmark id (e.g. mmlu-pro, gpqa-diamond)' },
+    responses: { type: 'string', arg: '<file.jsonl>', description: 'one {"id","response","trial"?,"permutation"?} per line' },
+    out: { type: 'string', arg: '<file.jsonl>', description: 'write per-response verdicts here' },
+    json: { type: 'boolean', description: 'print the summary as one JSON object (the last stdout line)' },
+    data: { type: 'string', arg: '<dir>', description: "dataset root holding <dataset>/ (default: fetched data, else samples)" },
+    option: { type: 'list', arg: '<k=v>', description: 'benchmark option, repeatable (see the benchmark module for choices)' },
+    'unsafe-exec': { type: 'boolean', description: 'let code benchmarks execute without the sandbox (sets option unsafe_exec=true)' },
+  },
+  details: [
+    'Lines without "trial" and "permutation" are scored in upstream option order; a "trial" without',
+    'a "permutation" uses the benchmark\'s own seeded order for that trial. Ids the benchmark does',
+    'not have are listed (unknown_ids), never silently dropped.',
+  ].join('\n'),
+
+  async run(args) {
+    const bench = getBenchmark(required(args, 'bench', 'score'));
+    const file = required(args, 'responses', 'score');
+    const overrides = parseBenchOptions(bench, list(args, 'option') ?? []);
+    if (bool(args, 'unsafe-exec')) {
+      if (!('unsafe_exec' in (bench.defaultOptions as object))) {
+        throw new MasaError(`masa score: --unsafe-exec does not apply to ${bench.id} (it runs no code)`, { exitCode: 2 });
+      }
+      overrides.unsafe_exec = true;
+    }
+    const options = { ...(bench.defaultOptions as Record<string, unknown>), ...overrides };
+    const { items, location } = await loadItems(bench, options, str(args, 'data'));
+
+    const lines: Array<{ where: string; line: ResponseLine }> = [];
+    try {
+      for await (const { line: n, value } of streamJsonl(file)) {
+        lines.push({ where: `${file}:${n}`, line: parseResponseLine(value, `${file}:${n}`) });
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MasaError(`${file}: no such file`);
+      throw e;
+    }
+    const result = await rescore(bench, items, lines, options);
+
+    const out = str(args, 'out');
+    if (out) {
+      const ws = createWriteStream(out);
+      for (const v of result.verdicts) {
+        if (!ws.write(JSON.stringify(v) + '\n')) await once(ws, 'drain');
+      }
+      ws.end();
+      await once(ws, 'finish');
+    }
+
+    const s = result.summary;
+    if (bool(args, 'json')) {
+      const obj = {
+        bench: bench.id,
+        n: s.n,
+        correct: s.correct,
+        accuracy: s.accuracy,
+        stderr: s.stderr,
+        ci_low: s.ci_low,
+        ci_high: s.ci_high,
+        clusters: s.clusters,
+        chance: result.chance,
+        responses: result.verdicts.length,
+        missing: result.missing,
+        unknown_ids: result.unknownIds,
+        unshuffled: result.unshuffled,
+        subscores: s.subscores,
+        options,
+        data: location,
+      };
+      process.stdout.write(JSON.stringify(obj) + '\n');
+    } else {
+      const w = (t: string): boolean => process.stdout.write(t + '\n');
+      w(`${bench.title} (${bench.id}), ${result.verdicts.length} responses, data: ${location.dir} (${location.origin})`);
+      w(line('accuracy', s) + `; chance ${pct(result.chance)}`);
+      for (const [tag, byValue] of Object.entries(s.subscores)) {
+        const values = Object.entries(byValue);
+        if (values.length > 40) {
+          w(`  by ${tag}: ${values.length} groups (see --json)`);
+          continue;
+        }
+        for (const [value, sub] of values) w(`  ${line(`${tag}=${value}`, sub)}`);
+      }
+      if (result.missing > 0) w(`${result.missing} of ${items.length} items had no response (not counted)`);
+      if (out) w(`verdicts: ${out}`);
+    }
+    if (result.unknownIds.length > 0) {
+      const shown = result.unknownIds.slice(0, 10).join(', ');
+      process.stderr.write(
+        `masa score: ${result.unknownIds.length} id(s) not in ${bench.id}: ${shown}${result.unknownIds.length > 10 ? ', ...' : ''}\n`,
+      );
+    }
+    if (result.unshuffled > 0) {
+      process.stderr.write(
+        `masa score: ${result.unshuffled} line(s) had no "trial"/"permutation" and were scored in upstream option order (${bench.id} normally shuffles)\n`,
+      );
+    }
+    return 0;
+  },
+};

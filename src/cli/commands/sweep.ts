@@ -1,0 +1,89 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MasaError } from '../../core/errors.js';
+import { runsDir } from '../../core/paths.js';
+import { readSweepConfig, runSweep, type SweepRow } from '../../eval/sweep.js';
+import { bool, str } from '../args.js';
+import type { Command } from '../command.js';
+
+function table(rows: SweepRow[]): string {
+  const body = rows.map((r) => [
+    r.model,
+    r.bench,
+    r.status,
+    String(r.n),
+    r.accuracy === null ? '-' : `${(100 * r.accuracy).toFixed(1)}% ± ${(100 * (r.stderr ?? 0)).toFixed(1)}`,
+    String(r.errors),
+    String(r.missing),
+    String(r.truncated),
+    r.reason ?? '',
+  ]);
+  const head = ['model', 'bench', 'status', 'n', 'accuracy ± se', 'errors', 'missing', 'truncated', 'reason'];
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  return [head, ...body].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+export const command: Command = {
+  name: 'sweep',
+  summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable',
+  usage: ['masa sweep --config <sweep.json> [--out <dir>] [--json] [--quiet]'],
+  flags: {
+    config: { type: 'string', description: 'sweep config (JSON, see below)', arg: '<file>' },
+    out: { type: 'string', description: 'results folder (overrides the config\'s "out")', arg: '<dir>' },
+    json: { type: 'boolean', description: 'last stdout line: {"rows":[...]} with one row per model and benchmark' },
+    quiet: { type: 'boolean', description: 'no progress output' },
+  },
+  details: `Config:
+  {
+    "benches": ["math500", "mmlu-pro"],          every model runs these unless it lists its own
+    "limit": 200, "seed": 0, "concurrency": 32,  as for masa eval
+    "options": {"mmlu-pro.shots": 5},            as --option
+    "generation": {"max_tokens": 4096},          overrides for every model (catalog presets still apply)
+    "out": "data/runs", "data": "../datasets",   relative to the config file
+    "models": [
+      {"model": "qwen3-8b", "endpoints": ["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
+       "generation": {"chat_template_kwargs": {"enable_thinking": false}}, "api_key_env": "VLLM_KEY"},
+      {"model": "llama-3.1-8b-instruct", "endpoint": "http://gpu3:8000/v1", "benches": ["mmlu-pro"]}
+    ]
+  }
+Models run one after another, each over all its endpoints. Every (model, benchmark) is an
+ordinary run: rerun the sweep to resume it. Status: done (every item answered), partial (some
+failed or missing: rerun), failed (the run could not proceed, e.g. endpoint down: see reason).
+The table is also written to <out>/sweep-<config name>.json.
+Exit status: 0 when all done, 3 otherwise, 130 when interrupted.`,
+  async run(args) {
+    const file = str(args, 'config');
+    if (!file) throw new MasaError("masa sweep: --config is required (see 'masa sweep --help')", { exitCode: 2 });
+    const cfg = readSweepConfig(resolve(file));
+    const out = str(args, 'out') ? resolve(str(args, 'out')!) : (cfg.out ?? runsDir());
+    const drain = new AbortController();
+    const abort = new AbortController();
+    let interrupts = 0;
+    const onSignal = (): void => {
+      interrupts++;
+      (interrupts === 1 ? drain : abort).abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let res;
+    try {
+      res = await runSweep(cfg, {
+        out,
+        progress: bool(args, 'quiet') ? 'none' : 'auto',
+        log: (m) => process.stderr.write(m + '\n'),
+        drainSignal: drain.signal,
+        abortSignal: abort.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    mkdirSync(out, { recursive: true });
+    const name = resolve(file).split(/[\\/]/).pop()!.replace(/\.json$/, '');
+    writeFileSync(join(out, `sweep-${name}.json`), JSON.stringify({ config: resolve(file), finished_at: new Date().toISOString(), rows: res.rows }, null, 2) + '\n');
+    process.stdout.write(table(res.rows) + '\n');
+    if (bool(args, 'json')) process.stdout.write(JSON.stringify({ rows: res.rows }) + '\n');
+    if (res.interrupted) return 130;
+    return res.rows.every((r) => r.status === 'done') ? 0 : 3;
+  },
+};

@@ -1,0 +1,387 @@
+/**
+ * Runs chat requests over one or more endpoints serving the same model. Each endpoint has an
+ * adaptive in-flight limit; a free slot goes to the endpoint with the most room. A failed
+ * request gives its slot back at once and waits for its retry in a timer heap, so backoff
+ * never idles a slot (the difference between losing 5% and losing half the throughput when
+ * 5% of requests fail). An item that exhausts its attempts or its time budget is reported as
+ * a failure with its reason, never dropped.
+ */
+import type { Rng } from '../core/rng.js';
+import { EndpointClient, RequestFailure, type ChatResult } from './client.js';
+import type { ChatBody } from './generation.js';
+import { AimdLimiter } from './limiter.js';
+
+export interface JobInput<T> {
+  body: ChatBody;
+  ctx: T;
+}
+
+export type Outcome =
+  | { ok: true; result: ChatResult; latency_ms: number; endpoint: string; attempts: number }
+  | { ok: false; error: string; status: number | null; latency_ms: number | null; endpoint: string | null; attempts: number };
+
+export interface DispatcherOptions<T> {
+  endpoints: EndpointClient[];
+  /** Per-endpoint ceiling (and starting limit) of requests in flight. */
+  concurrency: number;
+  minConcurrency?: number;
+  /** One request's timeout. */
+  timeoutMs: number;
+  /** Attempts per item, first one included. */
+  maxAttempts: number;
+  /** Time an item may spend across all its attempts and waits before it is given up. */
+  itemBudgetMs: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Cap on a server's Retry-After, so a bogus hour-long value does not stall a run. */
+  retryAfterMaxMs?: number;
+  rng: Rng;
+  /** Called once per job with its final outcome. A returned promise (scoring) is awaited before
+   * the job counts as done; at most `maxPendingOutcomes` may be pending before dispatch pauses. */
+  onOutcome(ctx: T, outcome: Outcome): void | Promise<void>;
+  maxPendingOutcomes?: number;
+}
+
+interface Job<T> {
+  body: ChatBody;
+  ctx: T;
+  attempts: number;
+  firstStart: number;
+  readyAt: number;
+  last: RequestFailure | null;
+  lastEndpoint: string | null;
+}
+
+interface Slot {
+  client: EndpointClient;
+  limiter: AimdLimiter;
+  inFlight: number;
+  downUntil: number;
+  downStreak: number;
+  requests: number;
+  failures: Record<string, number>;
+}
+
+export interface EndpointStats {
+  endpoint: string;
+  requests: number;
+  failures: Record<string, number>;
+  limit: number;
+  limit_history: Array<[number, number]>;
+}
+
+export type StopMode = 'drain' | 'abort';
+
+/** Min-heap of jobs by readyAt. */
+class RetryHeap<T> {
+  private a: Job<T>[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): Job<T> | undefined {
+    return this.a[0];
+  }
+  push(j: Job<T>): void {
+    const a = this.a;
+    a.push(j);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.readyAt <= a[i]!.readyAt) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): Job<T> | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]!.readyAt < a[m]!.readyAt) m = l;
+        if (r < a.length && a[r]!.readyAt < a[m]!.readyAt) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+  drain(): Job<T>[] {
+    const out = this.a;
+    this.a = [];
+    return out;
+  }
+}
+
+export class Dispatcher<T> {
+  private readonly o: DispatcherOptions<T>;
+  private readonly slots: Slot[];
+  private readonly retries = new RetryHeap<T>();
+  private source: Iterator<JobInput<T>> | null = null;
+  private sourceDone = false;
+  private inFlight = 0;
+  private pendingOutcomes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private stopping: StopMode | null = null;
+  private readonly controllers = new Set<AbortController>();
+  private fatal: Error | null = null;
+  private resolveRun: (() => void) | null = null;
+  private rejectRun: ((e: Error) => void) | null = null;
+  private rr = 0;
+  /** Jobs currently waiting for a retry. */
+  get waiting(): number {
+    return this.retries.size;
+  }
+  get active(): number {
+    return this.inFlight;
+  }
+
+  constructor(o: DispatcherOptions<T>) {
+    if (o.endpoints.length === 0) throw new Error('no endpoints');
+    this.o = o;
+    const ceiling = Math.max(1, Math.floor(o.concurrency));
+    const floor = o.minConcurrency ?? Math.max(1, Math.floor(ceiling / 8));
+    this.slots = o.endpoints.map((client) => ({
+      client,
+      limiter: new AimdLimiter({ ceiling, floor }),
+      inFlight: 0,
+      downUntil: 0,
+      downStreak: 0,
+      requests: 0,
+      failures: {},
+    }));
+  }
+
+  /** Runs every job the source yields; resolves when all are done or the run was stopped. */
+  run(source: Iterator<JobInput<T>>): Promise<void> {
+    this.source = source;
+    return new Promise<void>((resolve, reject) => {
+      this.resolveRun = resolve;
+      this.rejectRun = reject;
+      this.pump();
+    });
+  }
+
+  /** drain: start nothing new, let requests in flight finish. abort: also cancel those (not recorded). */
+  stop(mode: StopMode): void {
+    if (this.stopping === 'abort') return;
+    this.stopping = mode;
+    if (mode === 'abort') for (const c of this.controllers) c.abort();
+    // Items waiting for a retry are given up with their last error, so they are recorded (and a rerun retries them).
+    for (const job of this.retries.drain()) this.finish(job, this.failureOutcome(job, 'stopped while waiting to retry'));
+    this.pump();
+  }
+
+  stats(): EndpointStats[] {
+    return this.slots.map((s) => ({
+      endpoint: s.client.baseUrl,
+      requests: s.requests,
+      failures: { ...s.failures },
+      limit: s.limiter.limit,
+      limit_history: s.limiter.history.slice(),
+    }));
+  }
+
+  private pickSlot(now: number): Slot | undefined {
+    let best: Slot | undefined;
+    let bestRoom = 0;
+    const n = this.slots.length;
+    for (let k = 0; k < n; k++) {
+      const s = this.slots[(this.rr + k) % n]!;
+      if (s.downUntil > now) continue;
+      const room = (s.limiter.limit - s.inFlight) / s.limiter.limit;
+      if (room > bestRoom) {
+        best = s;
+        bestRoom = room;
+      }
+    }
+    if (best) this.rr = (this.rr + 1) % n;
+    return best;
+  }
+
+  private nextJob(now: number): Job<T> | undefined {
+    const top = this.retries.peek();
+    if (top && top.readyAt <= now) return this.retries.pop();
+    if (this.sourceDone || !this.source) return undefined;
+    const r = this.source.next();
+    if (r.done) {
+      this.sourceDone = true;
+      return undefined;
+    }
+    return { body: r.value.body, ctx: r.value.ctx, attempts: 0, firstStart: now, readyAt: now, last: null, lastEndpoint: null };
+  }
+
+  private pump(): void {
+    if (this.fatal) return;
+    const maxPending = this.o.maxPendingOutcomes ?? Infinity;
+    if (!this.stopping) {
+      let now = Date.now();
+      while (this.pendingOutcomes < maxPending) {
+        const slot = this.pickSlot(now);
+        if (!slot) break;
+        let job: Job<T> | undefined;
+        try {
+          job = this.nextJob(now);
+        } catch (e) {
+          this.fail(e as Error);
+          return;
+        }
+        if (!job) break;
+        this.start(slot, job);
+        now = Date.now();
+      }
+    }
+    this.armTimer();
+    if (this.inFlight === 0 && this.pendingOutcomes === 0 && (this.stopping !== null || (this.sourceDone && this.retries.size === 0))) {
+      this.clearTimer();
+      const resolve = this.resolveRun;
+      this.resolveRun = null;
+      resolve?.();
+    }
+  }
+
+  private armTimer(): void {
+    if (this.stopping) return;
+    const top = this.retries.peek();
+    if (!top && !(this.sourceDone === false && this.inFlight === 0)) return;
+    const now = Date.now();
+    const allDown = this.slots.every((s) => s.downUntil > now);
+    // A due retry needs no timer while an endpoint is up: the next completion pumps it (a
+    // zero-delay timer here would spin while every slot is busy).
+    let at = top && top.readyAt > now ? top.readyAt : Infinity;
+    if (allDown) {
+      const up = Math.min(...this.slots.map((s) => s.downUntil));
+      at = top && top.readyAt > up ? top.readyAt : up;
+    }
+    if (at === Infinity) return;
+    if (this.timer && this.timerAt <= at) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.pump();
+    }, Math.max(0, at - now));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+
+  private start(slot: Slot, job: Job<T>): void {
+    job.attempts++;
+    slot.inFlight++;
+    slot.requests++;
+    this.inFlight++;
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const t0 = Date.now();
+    slot.client.chat(job.body, this.o.timeoutMs, controller.signal).then(
+      (result) => {
+        this.controllers.delete(controller);
+        slot.inFlight--;
+        this.inFlight--;
+        slot.downStreak = 0;
+        slot.limiter.record('ok');
+        this.finish(job, { ok: true, result, latency_ms: Date.now() - t0, endpoint: slot.client.baseUrl, attempts: job.attempts });
+        this.pump();
+      },
+      (e: unknown) => {
+        this.controllers.delete(controller);
+        slot.inFlight--;
+        this.inFlight--;
+        this.onFailure(slot, job, e instanceof RequestFailure ? e : new RequestFailure(String(e), 'retry', 'neutral', null, null, false), Date.now() - t0);
+        this.pump();
+      },
+    );
+  }
+
+  private onFailure(slot: Slot, job: Job<T>, f: RequestFailure, latency: number): void {
+    if (f.cls === 'aborted') return; // cancelled by stop('abort'): lost in flight, a rerun requests it again
+    const label = f.status !== null ? String(f.status) : f.signal === 'timeout' ? 'timeout' : f.endpointDown ? 'connection' : 'other';
+    slot.failures[label] = (slot.failures[label] ?? 0) + 1;
+    slot.limiter.record(f.signal);
+    job.last = f;
+    job.lastEndpoint = slot.client.baseUrl;
+    if (f.endpointDown) {
+      slot.downStreak++;
+      slot.downUntil = Date.now() + Math.min(30_000, 250 * 2 ** slot.downStreak);
+    }
+    if (f.cls === 'fatal') {
+      this.fail(new Error(`${slot.client.baseUrl}: ${f.message}`));
+      return;
+    }
+    const now = Date.now();
+    if (f.cls === 'item' || this.stopping || job.attempts >= this.o.maxAttempts) {
+      this.finish(job, this.failureOutcome(job, f.cls === 'item' ? 'not retried' : `gave up after ${job.attempts} attempts`, latency));
+      return;
+    }
+    const base = this.o.backoffBaseMs ?? 500;
+    const cap = this.o.backoffMaxMs ?? 30_000;
+    // Full jitter on an exponential backoff; a Retry-After is a floor, not a suggestion.
+    let delay = Math.min(cap, base * 2 ** (job.attempts - 1)) * (0.5 + 0.5 * this.o.rng.next());
+    if (f.retryAfterMs !== null) delay = Math.max(delay, Math.min(f.retryAfterMs, this.o.retryAfterMaxMs ?? 120_000));
+    if (now + delay - job.firstStart > this.o.itemBudgetMs) {
+      this.finish(job, this.failureOutcome(job, `item time budget exhausted after ${job.attempts} attempts`, latency));
+      return;
+    }
+    job.readyAt = now + delay;
+    this.retries.push(job);
+  }
+
+  private failureOutcome(job: Job<T>, why: string, latency: number | null = null): Outcome {
+    const f = job.last;
+    return {
+      ok: false,
+      error: `${why}: ${f ? f.message : 'no attempt completed'}`,
+      status: f?.status ?? null,
+      latency_ms: latency,
+      endpoint: job.lastEndpoint,
+      attempts: job.attempts,
+    };
+  }
+
+  private finish(job: Job<T>, outcome: Outcome): void {
+    let r: void | Promise<void>;
+    try {
+      r = this.o.onOutcome(job.ctx, outcome);
+    } catch (e) {
+      this.fail(e as Error);
+      return;
+    }
+    if (r && typeof (r as Promise<void>).then === 'function') {
+      this.pendingOutcomes++;
+      (r as Promise<void>).then(
+        () => {
+          this.pendingOutcomes--;
+          this.pump();
+        },
+        (e: unknown) => {
+          this.pendingOutcomes--;
+          this.fail(e as Error);
+        },
+      );
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.fatal) return;
+    this.fatal = e;
+    this.stopping = 'abort';
+    for (const c of this.controllers) c.abort();
+    this.clearTimer();
+    const reject = this.rejectRun;
+    this.rejectRun = null;
+    this.resolveRun = null;
+    reject?.(e);
+  }
+}

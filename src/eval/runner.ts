@@ -1,0 +1,303 @@
+/**
+ * `masa eval` as a function: one model at one or more endpoints, one or more benchmarks.
+ * All benchmarks share one dispatcher, so the tail of one never idles the endpoints while the
+ * next waits. Records stream to each run's samples.jsonl as responses arrive (scored on
+ * arrival); a rerun with the same settings requests only what is missing or failed.
+ */
+import { MasaError } from '../core/errors.js';
+import { mulberry32 } from '../core/rng.js';
+import { runsDir } from '../core/paths.js';
+import type { SamplingPreset } from '../core/catalog.js';
+import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
+import { lookupModel, presetFor } from './catalog.js';
+import { EndpointClient, RequestFailure } from './client.js';
+import { Dispatcher, type JobInput, type Outcome } from './dispatcher.js';
+import type { GenerationOverrides } from './generation.js';
+import { failureRecord, successRecord, type RecordInput } from './outcome.js';
+import { planRun, plannedRequests, resolveBench, type RunPlan } from './plan.js';
+import { Progress, type ProgressCounters, type ProgressMode } from './progress.js';
+import { gitCommit, hashDataset, masaVersion } from './provenance.js';
+import type { RunMeta, RunSession, SampleRecord } from './records.js';
+import { Redactor } from './redact.js';
+import { readMeta, SampleWriter, scanRun, writeMeta } from './store.js';
+import { summarizeRun, type RunSummary } from './summarize.js';
+import { join } from 'node:path';
+import { SAMPLES_FILE } from './records.js';
+
+export interface EvalConfig {
+  model: string;
+  endpoints: string[];
+  benches: Array<string | AnyBenchmark>;
+  apiKey?: string;
+  limit?: number | null;
+  /** Per-endpoint ceiling of requests in flight (default 32). */
+  concurrency?: number;
+  minConcurrency?: number;
+  seed?: number;
+  out?: string;
+  dataRoot?: string;
+  /** Benchmark options by benchmark id, '*' for all (see plan.ts optionsByBench). */
+  options?: Record<string, Record<string, unknown>>;
+  generation?: GenerationOverrides;
+  greedy?: boolean;
+  /** The sampling preset to use; undefined = look the model up in the catalog; null = none. */
+  preset?: SamplingPreset | null;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  itemBudgetMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Skip GET /v1/models before starting (servers that do not implement it). */
+  skipModelCheck?: boolean;
+  progress?: ProgressMode;
+  progressIntervalMs?: number;
+  /** Messages for the user (torn lines, warnings); default stderr. */
+  log?: (message: string) => void;
+  /** Aborting it stops cleanly: nothing new starts, requests in flight finish and are recorded. */
+  drainSignal?: AbortSignal;
+  /** Aborting it also cancels the requests in flight (lost, requested again by a rerun). */
+  abortSignal?: AbortSignal;
+}
+
+export interface EvalResult {
+  runs: RunSummary[];
+  interrupted: boolean;
+}
+
+interface RunCtx {
+  plan: RunPlan;
+  writer: SampleWriter;
+  keys: Set<string>;
+  /** Request keys already answered when the session opened the run. */
+  done: Set<string>;
+  session: RunSession;
+  meta: RunMeta;
+}
+
+interface JobCtx {
+  run: RunCtx;
+  item: Item;
+  trial: Trial;
+  key: string;
+}
+
+export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
+  if (cfg.endpoints.length === 0) throw new MasaError('masa eval: at least one --endpoint is needed', { exitCode: 2 });
+  const redactor = new Redactor([cfg.apiKey]);
+  const clients = cfg.endpoints.map((url) => {
+    try {
+      return new EndpointClient({ baseUrl: url, apiKey: cfg.apiKey, redactor });
+    } catch (e) {
+      throw new MasaError(`--endpoint: ${redactor.text((e as Error).message)}`, { exitCode: 2 });
+    }
+  });
+  let progress: Progress | null = null;
+  const log = (m: string): void => {
+    const text = redactor.text(m);
+    if (cfg.log) cfg.log(text);
+    else if (progress) progress.note(text);
+    else process.stderr.write(text + '\n');
+  };
+
+  // What the server says of the model: catches a wrong --model before any request is spent.
+  let served: Record<string, unknown> | null = null;
+  if (!cfg.skipModelCheck) {
+    let reachable = 0;
+    for (const c of clients) {
+      try {
+        const { card, ids } = await c.models(cfg.model);
+        reachable++;
+        if (!card) throw new MasaError(`${c.baseUrl}: model '${cfg.model}' is not served there (served: ${ids.join(', ') || 'none'})`);
+        served ??= card;
+      } catch (e) {
+        if (e instanceof MasaError) throw e;
+        const f = e as RequestFailure;
+        if (f.cls === 'fatal') throw new MasaError(`${c.baseUrl}: ${f.message}`);
+        log(`warning: ${c.baseUrl}: GET /models failed (${f.message}); trying it anyway`);
+      }
+    }
+    if (reachable === 0) throw new MasaError(`no endpoint answered GET /models (${clients.map((c) => c.baseUrl).join(', ')})`);
+  }
+
+  let preset: SamplingPreset | undefined;
+  let catalogId: string | null = null;
+  if (cfg.preset === undefined) {
+    const match = lookupModel([cfg.model, typeof served?.root === 'string' ? served.root : null]);
+    if (match.warning) log(`warning: ${match.warning}`);
+    preset = presetFor(match.model, cfg.generation?.chat_template_kwargs);
+    catalogId = match.model?.id ?? null;
+  } else preset = cfg.preset ?? undefined;
+
+  const seed = cfg.seed ?? 0;
+  const out = cfg.out ?? runsDir();
+  const benches = cfg.benches.map(resolveBench);
+  const plans: RunPlan[] = [];
+  for (const b of benches) {
+    plans.push(
+      await planRun(
+        b,
+        { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out },
+        benches,
+      ),
+    );
+  }
+
+  const counters: ProgressCounters = { total: 0, done: 0, resumed: 0, errors: 0, truncated: 0, completionTokens: 0, inFlight: () => 0, waiting: () => 0 };
+  const runs: RunCtx[] = [];
+  const version = masaVersion();
+  const commit = gitCommit();
+  for (const plan of plans) {
+    const scan = await scanRun(plan.dir);
+    if (scan.torn) log(`${plan.runId}: torn last line (${scan.torn.bytes} bytes, an interrupted write) set aside in ${scan.torn.file}`);
+    if (scan.badLines.length > 0) log(`${plan.runId}: ${scan.badLines.length} corrupt line(s) ignored in ${join(plan.dir, SAMPLES_FILE)} (lines ${scan.badLines.slice(0, 5).join(', ')}${scan.badLines.length > 5 ? ', ...' : ''})`);
+    const now = new Date().toISOString();
+    const previous = readMeta(plan.dir);
+    const session: RunSession = {
+      mode: 'online',
+      started_at: now,
+      finished_at: null,
+      endpoints: clients.map((c) => c.baseUrl),
+      limit: cfg.limit ?? null,
+      planned: plan.total,
+      resumed: 0,
+      requested: 0,
+      succeeded: 0,
+      failed: 0,
+      interrupted: false,
+      torn: scan.torn?.file ?? null,
+      client: {
+        concurrency: cfg.concurrency ?? 32,
+        min_concurrency: cfg.minConcurrency ?? null,
+        timeout_ms: cfg.timeoutMs ?? 600_000,
+        max_attempts: cfg.maxAttempts ?? 6,
+        item_budget_ms: cfg.itemBudgetMs ?? 3_600_000,
+      },
+    };
+    const meta: RunMeta = {
+      v: 1,
+      run_id: plan.runId,
+      model: cfg.model,
+      catalog_id: catalogId,
+      served,
+      bench: plan.bench.id,
+      bench_options: plan.options,
+      generation: { ...plan.generation.settings },
+      generation_sources: plan.generation.sources,
+      endpoints: clients.map((c) => c.baseUrl),
+      seed,
+      limit: cfg.limit ?? null,
+      masa_version: version,
+      git_commit: commit,
+      dataset: { origin: plan.location.origin, files: await hashDataset(plan.location.dir) },
+      data_root: cfg.dataRoot ?? null,
+      started_at: previous?.started_at ?? now,
+      finished_at: null,
+      sessions: [...(previous?.sessions ?? []), session],
+    };
+    writeMeta(plan.dir, meta, redactor);
+    runs.push({ plan, done: scan.done, writer: new SampleWriter(join(plan.dir, SAMPLES_FILE), redactor), keys: new Set(), session, meta });
+    counters.total += plan.total;
+  }
+
+  const concurrency = Math.max(1, Math.floor(cfg.concurrency ?? 32));
+  const writeRecord = (ctx: JobCtx, rec: SampleRecord): void => {
+    ctx.run.writer.append(rec);
+    counters.done++;
+    if (rec.error !== null) {
+      counters.errors++;
+      ctx.run.session.failed++;
+    } else {
+      ctx.run.session.succeeded++;
+      if (rec.truncated) counters.truncated++;
+      counters.completionTokens += rec.usage?.completion_tokens ?? 0;
+    }
+  };
+  const dispatcher = new Dispatcher<JobCtx>({
+    endpoints: clients,
+    concurrency,
+    minConcurrency: cfg.minConcurrency,
+    timeoutMs: cfg.timeoutMs ?? 600_000,
+    maxAttempts: cfg.maxAttempts ?? 6,
+    itemBudgetMs: cfg.itemBudgetMs ?? 3_600_000,
+    backoffBaseMs: cfg.backoffBaseMs,
+    backoffMaxMs: cfg.backoffMaxMs,
+    rng: mulberry32(seed ^ 0x5bd1e995),
+    maxPendingOutcomes: concurrency * clients.length * 2,
+    onOutcome(ctx: JobCtx, o: Outcome): void | Promise<void> {
+      const input: RecordInput = { plan: ctx.run.plan, item: ctx.item, trial: ctx.trial, key: ctx.key };
+      if (!o.ok) {
+        writeRecord(ctx, failureRecord(input, o));
+        return;
+      }
+      const rec = successRecord(input, { result: o.result, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts });
+      if (rec instanceof Promise) return rec.then((r) => writeRecord(ctx, r));
+      writeRecord(ctx, rec);
+    },
+  });
+  counters.inFlight = () => dispatcher.active;
+  counters.waiting = () => dispatcher.waiting;
+
+  function* source(): Generator<JobInput<JobCtx>> {
+    for (const run of runs) {
+      const done = run.done;
+      for (const req of plannedRequests(run.plan)) {
+        run.keys.add(req.key);
+        if (done.has(req.key)) {
+          counters.done++;
+          counters.resumed++;
+          run.session.resumed++;
+          continue;
+        }
+        run.session.requested++;
+        yield { body: req.body, ctx: { run, item: req.item, trial: req.trial, key: req.key } };
+      }
+    }
+  }
+
+  const label = `${cfg.model} ${plans.map((p) => p.bench.id).join(',')}:`;
+  progress = new Progress(counters, label, cfg.progress ?? 'auto', process.stderr, cfg.progressIntervalMs);
+  let interrupted = false;
+  const onDrain = (): void => {
+    interrupted = true;
+    log(`stopping: waiting for ${dispatcher.active} request(s) in flight (interrupt again to abandon them)`);
+    dispatcher.stop('drain');
+  };
+  const onAbort = (): void => {
+    interrupted = true;
+    dispatcher.stop('abort');
+  };
+  cfg.drainSignal?.addEventListener('abort', onDrain, { once: true });
+  cfg.abortSignal?.addEventListener('abort', onAbort, { once: true });
+  if (cfg.drainSignal?.aborted) onDrain();
+  if (cfg.abortSignal?.aborted) onAbort();
+  progress.start();
+  let failure: Error | null = null;
+  try {
+    await dispatcher.run(source());
+  } catch (e) {
+    failure = e as Error;
+    interrupted = true;
+  } finally {
+    progress.stop();
+    progress = null;
+    cfg.drainSignal?.removeEventListener('abort', onDrain);
+    cfg.abortSignal?.removeEventListener('abort', onAbort);
+  }
+
+  const summaries: RunSummary[] = [];
+  const stats = dispatcher.stats();
+  const finished = new Date().toISOString();
+  for (const run of runs) {
+    run.writer.close();
+    // Keys of items the source never reached (stopped early) still count as planned.
+    if (interrupted) for (const req of plannedRequests(run.plan)) run.keys.add(req.key);
+    run.session.finished_at = finished;
+    run.session.interrupted = interrupted;
+    run.session.endpoint_stats = stats;
+    run.meta.finished_at = finished;
+    writeMeta(run.plan.dir, run.meta, redactor);
+    summaries.push(await summarizeRun(run.plan, run.keys));
+  }
+  if (failure) throw new MasaError(redactor.text(failure.message));
+  return { runs: summaries, interrupted };
+}

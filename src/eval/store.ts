@@ -1,0 +1,171 @@
+/**
+ * The results store: one folder per run holding an append-only samples.jsonl and meta.json
+ * (layout in records.ts). Records are written with one synchronous write per line, so a kill -9
+ * loses only the requests in flight; a torn last line is cut off, set aside in
+ * samples.torn-<time>.jsonl and reported, never merged. Readers stream, so memory stays bounded.
+ */
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { MasaError } from '../core/errors.js';
+import { streamJsonl } from '../core/jsonl.js';
+import { META_FILE, SAMPLES_FILE, type RunMeta, type SampleRecord } from './records.js';
+import type { Redactor } from './redact.js';
+
+export interface TornLine {
+  /** Where the torn bytes were moved. */
+  file: string;
+  bytes: number;
+}
+
+/** Cuts an unterminated last line off `file` into a side file; returns what was moved, if anything. */
+export function setAsideTornTail(file: string, now = new Date()): TornLine | null {
+  if (!existsSync(file)) return null;
+  const fd = openSync(file, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return null;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return null;
+    // Scan back in chunks for the last newline.
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    let cut = 0;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - start, start);
+      const idx = chunk.subarray(0, n).lastIndexOf(0x0a);
+      if (idx >= 0) {
+        cut = start + idx + 1;
+        break;
+      }
+      end = start;
+    }
+    const torn = Buffer.alloc(size - cut);
+    readSync(fd, torn, 0, torn.length, cut);
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    const side = join(file, '..', `samples.torn-${stamp}.jsonl`);
+    writeFileSync(side, torn);
+    ftruncateSync(fd, cut);
+    return { file: side, bytes: torn.length };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface ScanResult {
+  /** Request keys that already have a successful record. */
+  done: Set<string>;
+  /** Request keys whose records are all errors (to retry). */
+  failed: Set<string>;
+  records: number;
+  /** Complete lines that did not parse (reported and ignored). */
+  badLines: number[];
+  torn: TornLine | null;
+}
+
+/** Opens a run folder for appending: sets aside a torn tail, then indexes what is there. */
+export async function scanRun(runDir: string): Promise<ScanResult> {
+  const file = join(runDir, SAMPLES_FILE);
+  const torn = setAsideTornTail(file);
+  const done = new Set<string>();
+  const failed = new Set<string>();
+  const badLines: number[] = [];
+  let records = 0;
+  if (existsSync(file)) {
+    for await (const { value } of streamJsonl<SampleRecord>(file, (line) => badLines.push(line))) {
+      records++;
+      if (!value || typeof value.request_key !== 'string') continue;
+      if (value.error === null && value.response !== undefined) {
+        done.add(value.request_key);
+        failed.delete(value.request_key);
+      } else if (!done.has(value.request_key)) failed.add(value.request_key);
+    }
+  }
+  return { done, failed, records, badLines, torn };
+}
+
+/** Appends records, one synchronous write per line (the OS has it before the next response is handled). */
+export class SampleWriter {
+  private fd: number | null;
+  constructor(
+    readonly file: string,
+    private readonly redactor: Redactor,
+  ) {
+    this.fd = openSync(file, 'a');
+  }
+  append(record: SampleRecord): void {
+    if (this.fd === null) throw new Error(`${this.file}: writer closed`);
+    const line = this.redactor.text(JSON.stringify(record)) + '\n';
+    writeSync(this.fd, line);
+  }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+export function writeMeta(runDir: string, meta: RunMeta, redactor: Redactor): void {
+  const tmp = join(runDir, `${META_FILE}.tmp`);
+  writeFileSync(tmp, redactor.text(JSON.stringify(meta, null, 2)) + '\n');
+  renameSync(tmp, join(runDir, META_FILE));
+}
+
+export function readMeta(runDir: string): RunMeta | null {
+  const file = join(runDir, META_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunMeta;
+  } catch (e) {
+    throw new MasaError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export interface RunListing {
+  run_id: string;
+  dir: string;
+  meta: RunMeta | null;
+}
+
+/** Every run folder under a results folder (one holding samples.jsonl or meta.json). */
+export function listRuns(outDir: string): RunListing[] {
+  if (!existsSync(outDir)) return [];
+  const out: RunListing[] = [];
+  for (const name of readdirSync(outDir).sort()) {
+    const dir = join(outDir, name);
+    if (!statSync(dir).isDirectory()) continue;
+    if (!existsSync(join(dir, SAMPLES_FILE)) && !existsSync(join(dir, META_FILE))) continue;
+    out.push({ run_id: name, dir, meta: readMeta(dir) });
+  }
+  return out;
+}
+
+export interface ReadOptions {
+  /** Called for a line that does not parse (a torn last line, or a corrupt one). Default: ignore. */
+  onBadLine?: (line: number, raw: string) => void;
+}
+
+/**
+ * Streams a run's records in file order. A torn or corrupt line is skipped and reported through
+ * onBadLine (readers never modify the file; `masa eval` sets torn tails aside when it resumes).
+ */
+export async function* readRecords(runDir: string, opts: ReadOptions = {}): AsyncGenerator<SampleRecord> {
+  const file = join(runDir, SAMPLES_FILE);
+  if (!existsSync(file)) return;
+  for await (const { value } of streamJsonl<SampleRecord>(file, (line, raw) => opts.onBadLine?.(line, raw))) yield value;
+}
+
+/**
+ * The record that counts for each (item, trial): the latest success, else the latest error.
+ * With `keys`, only records whose request_key is in it (the current plan of a run).
+ */
+export async function latestRecords(runDir: string, opts: ReadOptions & { keys?: Set<string> } = {}): Promise<Map<string, SampleRecord>> {
+  const best = new Map<string, SampleRecord>();
+  for await (const r of readRecords(runDir, opts)) {
+    if (opts.keys && !opts.keys.has(r.request_key)) continue;
+    const k = `${r.item_id}\u0000${r.trial}`;
+    const prev = best.get(k);
+    if (!prev || r.error === null || prev.error !== null) best.set(k, r);
+  }
+  return best;
+}

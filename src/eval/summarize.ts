@@ -1,0 +1,109 @@
+/**
+ * A run's summary from its records file: the record that counts per (item, trial) (latest
+ * success, else latest error), trials folded per item with the benchmark's reduce, then
+ * accuracy and its (clustered) standard error. Items with a trial that still failed are left
+ * out of the accuracy and counted in `errors`, so a transport failure never scores as wrong;
+ * truncated responses are the model's doing and count as wrong.
+ */
+import { summarizeBench, type BenchSummary, type ItemScore } from '../bench/summary.js';
+import type { TrialScore } from '../bench/types.js';
+import type { RunPlan } from './plan.js';
+import { readRecords } from './store.js';
+
+interface Compact {
+  ok: boolean;
+  truncated: boolean;
+  score: TrialScore | null;
+  tokens: number;
+}
+
+export interface RunSummary {
+  run_id: string;
+  dir: string;
+  model: string;
+  bench: string;
+  /** Items scored (every trial answered). */
+  n: number;
+  accuracy: number;
+  stderr: number;
+  ci_low: number;
+  ci_high: number;
+  /** Items planned. */
+  items: number;
+  /** Item-trials planned, answered, still failed, never requested. */
+  trials: number;
+  answered: number;
+  errors: number;
+  missing: number;
+  /** Answered trials cut by the token limit (scored wrong). */
+  truncated: number;
+  completion_tokens: number;
+  chance: number;
+  summary: BenchSummary;
+}
+
+export async function summarizeRun(plan: RunPlan, keys: Set<string>, onBadLine?: (line: number) => void): Promise<RunSummary> {
+  const latest = new Map<string, Compact>();
+  for await (const r of readRecords(plan.dir, { onBadLine })) {
+    if (!keys.has(r.request_key)) continue;
+    const k = `${r.item_id}\u0000${r.trial}`;
+    const prev = latest.get(k);
+    const ok = r.error === null;
+    if (prev && prev.ok && !ok) continue;
+    latest.set(k, {
+      ok,
+      truncated: r.truncated === true,
+      score: ok ? { extracted: r.extracted, rule: r.rule ?? 'none', gold: r.gold ?? '', correct: r.correct === true, ...(r.status ? { status: r.status } : {}) } : null,
+      tokens: r.usage?.completion_tokens ?? 0,
+    });
+  }
+  const scores: ItemScore[] = [];
+  let trials = 0;
+  let answered = 0;
+  let errors = 0;
+  let missing = 0;
+  let truncated = 0;
+  let tokens = 0;
+  for (const item of plan.items) {
+    const ts: TrialScore[] = [];
+    let complete = true;
+    for (const trial of plan.bench.trials(item, plan.options)) {
+      trials++;
+      const c = latest.get(`${item.id}\u0000${trial.index}`);
+      if (!c) {
+        missing++;
+        complete = false;
+      } else if (!c.ok) {
+        errors++;
+        complete = false;
+      } else {
+        answered++;
+        tokens += c.tokens;
+        if (c.truncated) truncated++;
+        ts.push(c.score!);
+      }
+    }
+    if (complete) scores.push({ id: item.id, score: plan.bench.reduce(item, ts, plan.options), cluster: item.cluster, tags: item.tags });
+  }
+  const summary = summarizeBench(plan.bench.id, scores);
+  return {
+    run_id: plan.runId,
+    dir: plan.dir,
+    model: plan.model,
+    bench: plan.bench.id,
+    n: summary.n,
+    accuracy: summary.accuracy,
+    stderr: summary.stderr,
+    ci_low: summary.ci_low,
+    ci_high: summary.ci_high,
+    items: plan.items.length,
+    trials,
+    answered,
+    errors,
+    missing,
+    truncated,
+    completion_tokens: tokens,
+    chance: plan.bench.chance(plan.items, plan.options),
+    summary,
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * `masa sweep`: models x benchmarks from one JSON config, each model at its own endpoint(s).
+ * Every (model, benchmark) is an ordinary resumable run, so rerunning the sweep after a crash
+ * or a failed endpoint requests only what is missing. The result is a table of what is done,
+ * partial (some items missing or failed) or failed (the run could not proceed).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { MasaError } from '../core/errors.js';
+import type { AnyBenchmark } from '../bench/types.js';
+import type { GenerationOverrides } from './generation.js';
+import { optionsByBench } from './plan.js';
+import { runEval, type EvalConfig } from './runner.js';
+import type { ProgressMode } from './progress.js';
+
+export interface SweepModel {
+  model: string;
+  endpoints: string[];
+  /** Benchmarks for this model (default: the sweep's). */
+  benches?: string[];
+  /** Overrides for this model, on top of the sweep's. */
+  generation?: GenerationOverrides;
+  greedy?: boolean;
+  concurrency?: number;
+  /** Name of the environment variable holding this model's API key (default OPENAI_API_KEY). */
+  api_key_env?: string;
+}
+
+export interface SweepConfig {
+  benches: string[];
+  models: SweepModel[];
+  out?: string;
+  data?: string;
+  limit?: number;
+  seed?: number;
+  concurrency?: number;
+  /** Benchmark options as for --option: { "shots": 5, "mmlu-pro.fallbacks": false }. */
+  options?: Record<string, unknown>;
+  generation?: GenerationOverrides;
+  greedy?: boolean;
+  timeout_s?: number;
+  max_attempts?: number;
+}
+
+export type SweepStatus = 'done' | 'partial' | 'failed';
+
+export interface SweepRow {
+  model: string;
+  bench: string;
+  status: SweepStatus;
+  n: number;
+  accuracy: number | null;
+  stderr: number | null;
+  errors: number;
+  missing: number;
+  truncated: number;
+  run_id: string | null;
+  /** Why the run failed (status 'failed'). */
+  reason: string | null;
+}
+
+function fail(file: string, msg: string): never {
+  throw new MasaError(`${file}: ${msg}`, { exitCode: 2 });
+}
+
+const GEN_KEYS = new Set(['temperature', 'top_p', 'top_k', 'min_p', 'repetition_penalty', 'presence_penalty', 'frequency_penalty', 'max_tokens', 'stop', 'chat_template_kwargs', 'extra', 'request_seed']);
+
+function checkGeneration(file: string, where: string, g: unknown): GenerationOverrides | undefined {
+  if (g === undefined) return undefined;
+  if (!g || typeof g !== 'object' || Array.isArray(g)) fail(file, `${where}: must be an object`);
+  for (const k of Object.keys(g)) if (!GEN_KEYS.has(k)) fail(file, `${where}.${k}: unknown generation setting (known: ${[...GEN_KEYS].join(', ')})`);
+  return g as GenerationOverrides;
+}
+
+/** Reads and validates a sweep config, naming the field at fault. Relative out/data resolve against the file. */
+export function readSweepConfig(file: string): SweepConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    fail(file, `cannot read as JSON (${(e as Error).message})`);
+  }
+  const c = raw as Record<string, unknown>;
+  if (!c || typeof c !== 'object') fail(file, 'must hold a JSON object');
+  const strList = (v: unknown, where: string): string[] => {
+    if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x === '')) fail(file, `${where}: must be a non-empty list of strings`);
+    return v as string[];
+  };
+  const benches = strList(c.benches, 'benches');
+  if (!Array.isArray(c.models) || c.models.length === 0) fail(file, 'models: must be a non-empty list');
+  const models = (c.models as unknown[]).map((m, i): SweepModel => {
+    const o = m as Record<string, unknown>;
+    if (!o || typeof o !== 'object' || typeof o.model !== 'string' || o.model === '') fail(file, `models[${i}].model: must be a served model name`);
+    return {
+      model: o.model as string,
+      endpoints: typeof o.endpoint === 'string' ? [o.endpoint] : strList(o.endpoints, `models[${i}].endpoints`),
+      benches: o.benches === undefined ? undefined : strList(o.benches, `models[${i}].benches`),
+      generation: checkGeneration(file, `models[${i}].generation`, o.generation),
+      greedy: typeof o.greedy === 'boolean' ? o.greedy : undefined,
+      concurrency: typeof o.concurrency === 'number' ? o.concurrency : undefined,
+      api_key_env: typeof o.api_key_env === 'string' ? o.api_key_env : undefined,
+    };
+  });
+  const num = (k: string): number | undefined => {
+    if (c[k] === undefined) return undefined;
+    if (typeof c[k] !== 'number' || !Number.isFinite(c[k])) fail(file, `${k}: must be a number`);
+    return c[k] as number;
+  };
+  const base = dirname(resolve(file));
+  const path = (k: string): string | undefined => {
+    if (c[k] === undefined) return undefined;
+    if (typeof c[k] !== 'string') fail(file, `${k}: must be a path`);
+    return isAbsolute(c[k] as string) ? (c[k] as string) : resolve(base, c[k] as string);
+  };
+  return {
+    benches,
+    models,
+    out: path('out'),
+    data: path('data'),
+    limit: num('limit'),
+    seed: num('seed'),
+    concurrency: num('concurrency'),
+    options: c.options === undefined ? undefined : (c.options as Record<string, unknown>),
+    generation: checkGeneration(file, 'generation', c.generation),
+    greedy: typeof c.greedy === 'boolean' ? c.greedy : undefined,
+    timeout_s: num('timeout_s'),
+    max_attempts: num('max_attempts'),
+  };
+}
+
+export interface SweepHooks {
+  out?: string;
+  progress?: ProgressMode;
+  log?: (m: string) => void;
+  drainSignal?: AbortSignal;
+  abortSignal?: AbortSignal;
+  /** Extra benchmarks (modules) by id. */
+  benches?: AnyBenchmark[];
+}
+
+export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promise<{ rows: SweepRow[]; interrupted: boolean }> {
+  const rows: SweepRow[] = [];
+  let interrupted = false;
+  const options = optionsByBench(cfg.options ?? {});
+  for (const m of cfg.models) {
+    const benchIds = m.benches ?? cfg.benches;
+    if (interrupted || hooks.drainSignal?.aborted) {
+      for (const b of benchIds) rows.push({ model: m.model, bench: b, status: 'failed', n: 0, accuracy: null, stderr: null, errors: 0, missing: 0, truncated: 0, run_id: null, reason: 'sweep stopped before this model' });
+      continue;
+    }
+    const benches = benchIds.map((id) => hooks.benches?.find((b) => b.id === id) ?? id);
+    const ec: EvalConfig = {
+      model: m.model,
+      endpoints: m.endpoints,
+      benches,
+      apiKey: process.env[m.api_key_env ?? 'OPENAI_API_KEY'],
+      limit: cfg.limit ?? null,
+      concurrency: m.concurrency ?? cfg.concurrency ?? 32,
+      seed: cfg.seed ?? 0,
+      out: hooks.out ?? cfg.out,
+      dataRoot: cfg.data,
+      options,
+      generation: { ...(cfg.generation ?? {}), ...(m.generation ?? {}) },
+      greedy: m.greedy ?? cfg.greedy ?? false,
+      timeoutMs: (cfg.timeout_s ?? 600) * 1000,
+      maxAttempts: cfg.max_attempts ?? 6,
+      progress: hooks.progress ?? 'auto',
+      log: hooks.log,
+      drainSignal: hooks.drainSignal,
+      abortSignal: hooks.abortSignal,
+    };
+    hooks.log?.(`sweep: ${m.model} (${benchIds.join(', ')}) at ${m.endpoints.join(', ')}`);
+    try {
+      const res = await runEval(ec);
+      if (res.interrupted) interrupted = true;
+      for (const r of res.runs) {
+        rows.push({
+          model: m.model,
+          bench: r.bench,
+          status: r.errors === 0 && r.missing === 0 ? 'done' : 'partial',
+          n: r.n,
+          accuracy: r.n > 0 ? r.accuracy : null,
+          stderr: r.n > 0 ? r.stderr : null,
+          errors: r.errors,
+          missing: r.missing,
+          truncated: r.truncated,
+          run_id: r.run_id,
+          reason: null,
+        });
+      }
+    } catch (e) {
+      const reason = (e as Error).message;
+      hooks.log?.(`sweep: ${m.model} failed: ${reason}`);
+      for (const b of benchIds) rows.push({ model: m.model, bench: typeof b === 'string' ? b : String(b), status: 'failed', n: 0, accuracy: null, stderr: null, errors: 0, missing: 0, truncated: 0, run_id: null, reason });
+    }
+  }
+  return { rows, interrupted };
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { mulberry32 } from '../../src/core/rng.js';
+import { startFakeServer } from './fake-server.js';
+
+const out = mkdtempSync(join(tmpdir(), 'masa-kill-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+function masaEval(url: string, n: number): ReturnType<typeof spawn> {
+  return spawn(
+    process.execPath,
+    ['bin/masa.mjs', 'eval', '--endpoint', url, '--model', 'm', '--bench-module', 'test/eval/arith-bench.ts', '--option', `n=${n}`, '--concurrency', '8', '--out', out, '--quiet', '--json', '--no-preset'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+function exit(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+function lines(): Array<Record<string, unknown>> {
+  const runs = readdirSync(out);
+  assert.equal(runs.length, 1);
+  const text = readFileSync(join(out, runs[0]!, 'samples.jsonl'), 'utf8');
+  assert.ok(text === '' || text.endsWith('\n'), 'no torn line left in the log');
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+test('kill -9 at random moments, then resume: no item lost or repeated', { timeout: 120_000 }, async () => {
+  const N = 300;
+  const server = await startFakeServer({ latencyMs: 25 });
+  const rng = mulberry32(20261124);
+  try {
+    let kills = 0;
+    for (let round = 0; round < 4; round++) {
+      const child = masaEval(server.url, N);
+      const done = exit(child);
+      // tsx start-up takes about a second; kill somewhere between start-up and the end of the run.
+      const at = 900 + rng.int(1600);
+      const timer = setTimeout(() => child.kill('SIGKILL'), at);
+      const r = await done;
+      clearTimeout(timer);
+      if (r.signal === 'SIGKILL') kills++;
+    }
+    assert.ok(kills >= 2, `at least two runs were killed mid-way (${kills})`);
+    const final = await exit(masaEval(server.url, N));
+    assert.equal(final.code, 0, final.stderr);
+    const summary = JSON.parse(final.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    assert.equal(summary.n, N);
+    assert.equal(summary.errors, 0);
+    const recs = lines();
+    const ok = recs.filter((r) => r.error === null);
+    assert.equal(ok.length, N, 'one successful record per item');
+    assert.equal(new Set(ok.map((r) => r.item_id)).size, N, 'no item repeated');
+    // Only requests in flight at a kill may be lost (and re-requested): 8 per kill at most.
+    assert.ok(server.stats.chat - N <= 8 * kills, `requests ${server.stats.chat} for ${N} items after ${kills} kills`);
+    const rerun = await exit(masaEval(server.url, N));
+    assert.equal(rerun.code, 0);
+    assert.equal(lines().length, recs.length, 'a rerun of a complete run requests nothing');
+  } finally {
+    await server.close();
+  }
+});
+
+test('SIGINT stops cleanly: what was in flight is recorded, exit 130, then resume', { timeout: 60_000 }, async () => {
+  rmSync(out, { recursive: true, force: true });
+  const N = 400;
+  const server = await startFakeServer({ latencyMs: 40 });
+  try {
+    const child = masaEval(server.url, N);
+    const done = exit(child);
+    const timer = setInterval(() => {
+      if (server.stats.chat > 40) {
+        clearInterval(timer);
+        child.kill('SIGINT');
+      }
+    }, 10);
+    const r = await done;
+    clearInterval(timer);
+    assert.equal(r.code, 130, r.stderr);
+    const recs = lines();
+    assert.ok(recs.length < N);
+    assert.equal(recs.length, server.stats.chat, 'every request sent before the stop was recorded');
+    const final = await exit(masaEval(server.url, N));
+    assert.equal(final.code, 0);
+    assert.equal(lines().length, N);
+    assert.equal(server.stats.chat, N);
+  } finally {
+    await server.close();
+  }
+});
