@@ -16,6 +16,8 @@ export interface FigureSpec {
   synthetic: boolean;
   /** One or two sentences for the report and notebooks: what the figure shows. */
   caption: string;
+  /** The numbers behind the drawing (fits, intervals), JSON-ready, for the report and tests. */
+  stats?: Record<string, unknown>;
 }
 
 export const SYNTHETIC_MARK = 'SYNTHETIC DATA (simulated models)';

@@ -37,7 +37,7 @@ function lines(): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-test('kill -9 at random moments, then resume: no item lost or repeated', { timeout: 120_000 }, async () => {
+test('kill -9 at random points of progress, then resume: no item lost or repeated', { timeout: 120_000 }, async () => {
   const N = 300;
   const server = await startFakeServer({ latencyMs: 25 });
   const rng = mulberry32(20261124);
@@ -46,14 +46,17 @@ test('kill -9 at random moments, then resume: no item lost or repeated', { timeo
     for (let round = 0; round < 4; round++) {
       const child = masaEval(server.url, N);
       const done = exit(child);
-      // tsx start-up takes about a second; kill somewhere between start-up and the end of the run.
-      const at = 900 + rng.int(1600);
-      const timer = setTimeout(() => child.kill('SIGKILL'), at);
+      // Kill at a random point of progress (not of time), so every round dies mid-run however
+      // busy the machine is: after 10 to 70 more requests have reached the server.
+      const target = server.stats.chat + 10 + rng.int(60);
+      const timer = setInterval(() => {
+        if (server.stats.chat >= target) child.kill('SIGKILL');
+      }, 2);
       const r = await done;
-      clearTimeout(timer);
+      clearInterval(timer);
       if (r.signal === 'SIGKILL') kills++;
     }
-    assert.ok(kills >= 2, `at least two runs were killed mid-way (${kills})`);
+    assert.equal(kills, 4, `every round was killed mid-way (${kills})`);
     const final = await exit(masaEval(server.url, N));
     assert.equal(final.code, 0, final.stderr);
     const summary = JSON.parse(final.stdout.trim().split('\n').pop()!) as Record<string, number>;

@@ -1,0 +1,244 @@
+/**
+ * `masa summarize`'s engine: streams every run's per-sample log (bounded memory: one run's
+ * compact trial outcomes at a time), takes the record that counts per (item, trial) (latest
+ * success, else latest error, as the evaluation core does), folds each item's trials with
+ * the benchmark's own `reduce`, and summarises accuracy, clustered SE and 95% interval with
+ * src/bench/summary.ts. Items with a trial that still failed are left out of n and their
+ * failed trials counted in `errors` (a transport failure is not the model's wrong answer);
+ * truncated responses count as wrong and are counted in `truncated`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelInfo } from '../core/catalog.js';
+import { findModel } from '../core/catalog-load.js';
+import { MasaError } from '../core/errors.js';
+import { loadItems } from '../bench/data.js';
+import { BENCHMARKS } from '../bench/registry.js';
+import { summarizeScores, type ItemScore } from '../bench/summary.js';
+import type { Group, Item, TrialScore } from '../bench/types.js';
+import { SAMPLES_FILE, type RunMeta, type SampleRecord } from '../eval/records.js';
+import { listRuns, readRecords } from '../eval/store.js';
+import * as aq from 'arquero';
+import { groupScores, type ModelFacts, type TidyScoreRow, type Weighting } from './tables.js';
+
+/** How summarize folds one benchmark's trials: its group, items and reduce. */
+export interface BenchAdapter {
+  group: Group;
+  /** True when the benchmark's items were loaded (so an unknown id is worth a warning). */
+  loaded?: boolean;
+  /** The benchmark's own item for an id, when its files could be loaded. */
+  item(id: string): Item | undefined;
+  reduce(item: Item, trials: TrialScore[]): number;
+  /** Chance accuracy over these items, when known. */
+  chance(items: Item[]): number | null;
+}
+
+export type BenchAdapterFactory = (bench: string, options: Record<string, unknown>) => Promise<BenchAdapter>;
+
+export interface SummarizeOptions {
+  /** Model catalog for the family/size/generation join. */
+  catalog: readonly ModelInfo[];
+  /** Default: the benchmark registry, with items loaded from `dataRoot` (or fetched data, or the samples). */
+  adapters?: BenchAdapterFactory;
+  dataRoot?: string;
+  /** Non-fatal problems (torn lines, unknown models, duplicate runs), one line each. */
+  onWarning?: (message: string) => void;
+}
+
+export interface SummarizeResult {
+  rows: Array<TidyScoreRow & { chance: number | null }>;
+  records: number;
+  runs: number;
+  warnings: string[];
+}
+
+/** Adapters from the benchmark registry; items loaded once per (benchmark, options). */
+export function registryAdapters(dataRoot?: string, warn: (m: string) => void = () => {}): BenchAdapterFactory {
+  const cache = new Map<string, Promise<BenchAdapter>>();
+  return (id, options) => {
+    const key = `${id}|${JSON.stringify(options)}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = (async () => {
+        const bench = BENCHMARKS.find((b) => b.id === id);
+        if (!bench) throw new MasaError(`unknown benchmark '${id}' in the results (known: ${BENCHMARKS.map((b) => b.id).join(', ')})`);
+        const opts = { ...(bench.defaultOptions as Record<string, unknown>), ...options };
+        let byId: Map<string, Item> | null = null;
+        try {
+          const { items } = await loadItems(bench, opts, dataRoot);
+          byId = new Map(items.map((i) => [i.id, i]));
+        } catch (e) {
+          warn(`${id}: could not load its items (${(e as Error).message}); folding trials from the records alone, chance level unknown`);
+        }
+        return {
+          group: bench.group,
+          loaded: byId !== null,
+          item: (itemId) => byId?.get(itemId),
+          reduce: (item, trials) => bench.reduce(item, trials, opts),
+          chance: (items) => (byId ? bench.chance(items, opts) : null),
+        };
+      })();
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
+
+interface Outcome {
+  ok: boolean;
+  truncated: boolean;
+  score: TrialScore | null;
+}
+
+interface ItemInfo {
+  tags: Record<string, string>;
+  cluster: string;
+  gold: string | null;
+  trials: Map<number, Outcome>;
+}
+
+function modelFacts(model: string, catalogId: string | null, catalog: readonly ModelInfo[]): ModelFacts | null {
+  const m = (catalogId ? catalog.find((c) => c.id === catalogId) : undefined) ?? findModel(model, catalog);
+  if (!m) return null;
+  return {
+    model,
+    family: m.family,
+    generation: m.generation,
+    generation_rank: m.generation_rank,
+    params_b: m.params_b,
+    active_params_b: m.active_params_b,
+    release_date: m.release_date,
+    synthetic: model.startsWith('sim/'),
+  };
+}
+
+/** Summarises one run folder; null when it holds no records. */
+async function summarizeRun(
+  dir: string,
+  runId: string,
+  meta: RunMeta | null,
+  opts: SummarizeOptions,
+  adapters: BenchAdapterFactory,
+  warn: (m: string) => void,
+): Promise<{ row: TidyScoreRow & { chance: number | null }; records: number } | null> {
+  const items = new Map<string, ItemInfo>();
+  let model = meta?.model;
+  let bench = meta?.bench;
+  let records = 0;
+  let badLine: number | null = null;
+  const file = join(dir, SAMPLES_FILE);
+  // JSON.parse dominates the cost (a chunked synchronous reader measured no faster), so the
+  // store's streaming reader is used: the event loop stays free for progress output.
+  for await (const r of readRecords(dir, { onBadLine: (line) => (badLine = line) }) as AsyncGenerator<SampleRecord>) {
+    if (badLine !== null) throw new MasaError(`${file}:${badLine}: not valid JSON, and it is not the last line (the log is corrupt)`);
+    records++;
+    model ??= r.model;
+    bench ??= r.bench;
+    let it = items.get(r.item_id);
+    if (!it) items.set(r.item_id, (it = { tags: r.tags ?? {}, cluster: r.cluster ?? r.item_id, gold: r.gold, trials: new Map() }));
+    const ok = r.error === null;
+    const prev = it.trials.get(r.trial);
+    if (prev && prev.ok && !ok) continue;
+    it.trials.set(r.trial, {
+      ok,
+      truncated: r.truncated === true,
+      score: ok ? { extracted: r.extracted, rule: r.rule ?? 'none', gold: r.gold ?? '', correct: r.correct === true, ...(r.status ? { status: r.status } : {}) } : null,
+    });
+  }
+  if (badLine !== null) warn(`${file}:${badLine}: torn last line ignored (an interrupted write; 'masa eval' sets it aside on resume)`);
+  if (records === 0 || !model || !bench) return null;
+  const adapter = await adapters(bench, meta?.bench_options ?? {});
+  const facts = modelFacts(model, meta?.catalog_id ?? null, opts.catalog);
+  if (!facts) warn(`${runId}: model '${model}' is not in the catalog; family, generation and size left empty`);
+  const scored: ItemScore[] = [];
+  const real: Item[] = [];
+  let errors = 0;
+  let truncated = 0;
+  let fallback = 0;
+  for (const [id, info] of items) {
+    const trials = [...info.trials.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+    const failed = trials.filter((t) => !t.ok).length;
+    truncated += trials.filter((t) => t.ok && t.truncated).length;
+    if (failed > 0) {
+      errors += failed;
+      continue;
+    }
+    let item = adapter.item(id);
+    if (item) real.push(item);
+    else {
+      fallback++;
+      item = { id, tags: info.tags, cluster: info.cluster, source: `${file} (record)`, gold: info.gold } as Item;
+    }
+    scored.push({ id, score: adapter.reduce(item, trials.map((t) => t.score!)), cluster: info.cluster, tags: info.tags });
+  }
+  if (fallback > 0 && adapter.loaded) warn(`${runId}: ${fallback} item ids not found among the loaded ${bench} items (run on other data?); folded from their records, chance level unknown`);
+  const s = summarizeScores(scored);
+  return {
+    records,
+    row: {
+      ...(facts ?? { model, family: '', generation: '', generation_rank: null, params_b: null, active_params_b: null, release_date: '', synthetic: model.startsWith('sim/') }),
+      benchmark: bench,
+      group: adapter.group,
+      n: s.n,
+      accuracy: s.accuracy,
+      stderr: s.stderr,
+      ci_low: s.ci_low,
+      ci_high: s.ci_high,
+      errors,
+      truncated,
+      run_id: runId,
+      chance: fallback === 0 && real.length > 0 ? adapter.chance(real) : null,
+    },
+  };
+}
+
+/**
+ * One tidy row per (model, benchmark) from a results folder (`<dir>/<run_id>/samples.jsonl`
+ * + meta.json). When several runs hold the same (model, benchmark) (different settings),
+ * the most recently started one is kept and the others named in a warning.
+ */
+export async function summarizeResults(dir: string, opts: SummarizeOptions): Promise<SummarizeResult> {
+  if (!existsSync(dir)) throw new MasaError(`${dir}: no such results folder`);
+  const warnings: string[] = [];
+  const warn = (m: string): void => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  const adapters = opts.adapters ?? registryAdapters(opts.dataRoot, warn);
+  const runs = listRuns(dir);
+  if (runs.length === 0) throw new MasaError(`${dir}: no run folders (expected <dir>/<run_id>/samples.jsonl)`);
+  const kept = new Map<string, { row: TidyScoreRow & { chance: number | null }; started: string }>();
+  let records = 0;
+  for (const run of runs) {
+    const r = await summarizeRun(run.dir, run.run_id, run.meta, opts, adapters, warn);
+    if (!r) continue;
+    records += r.records;
+    const key = `${r.row.model}\u0000${r.row.benchmark}`;
+    const started = run.meta?.started_at ?? '';
+    const prev = kept.get(key);
+    if (prev) {
+      const [win, lose] = started > prev.started ? [run.run_id, prev.row.run_id] : [prev.row.run_id, run.run_id];
+      warn(`${r.row.model} × ${r.row.benchmark}: several runs (${win} kept, ${lose} ignored: it started earlier)`);
+      if (started <= prev.started) continue;
+    }
+    kept.set(key, { row: r.row, started });
+  }
+  const rows = [...kept.values()].map((k) => k.row);
+  const order = new Map(BENCHMARKS.map((b, i) => [b.id, i]));
+  rows.sort((a, b) => a.family.localeCompare(b.family) || (a.params_b ?? 0) - (b.params_b ?? 0) || a.model.localeCompare(b.model) || (order.get(a.benchmark) ?? 99) - (order.get(b.benchmark) ?? 99) || a.benchmark.localeCompare(b.benchmark));
+  return { rows, records, runs: runs.length, warnings };
+}
+
+/** summarizeResults as arquero tables: `tidy` (model × benchmark) and `groups` (one row per model). */
+export async function loadResultsTables(
+  dir: string,
+  opts: SummarizeOptions & { weighting?: Weighting },
+): Promise<{ tidy: aq.ColumnTable; groups: aq.ColumnTable; warnings: string[]; records: number }> {
+  const res = await summarizeResults(dir, opts);
+  return {
+    tidy: aq.from(res.rows),
+    groups: aq.from(groupScores(res.rows, opts.weighting ?? 'unweighted')),
+    warnings: res.warnings,
+    records: res.records,
+  };
+}

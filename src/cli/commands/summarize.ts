@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadCatalog } from '../../core/catalog-load.js';
+import { MasaError } from '../../core/errors.js';
+import { groupsCsv, tidyCsv } from '../../analysis/load-scores.js';
+import { summarizeResults } from '../../analysis/summarize-results.js';
+import { groupScores, type Weighting } from '../../analysis/tables.js';
+import { bool, required, str } from '../args.js';
+import type { Command } from '../command.js';
+
+const fmt = (v: number | null | undefined, d = 3): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '-');
+
+export const command: Command = {
+  name: 'summarize',
+  summary: 'fold per-sample logs into a tidy scores table (model x benchmark) and per-model group scores',
+  usage: ['masa summarize --results <dir> [--out <scores.csv>] [--groups-out <groups.csv>] [--weighting unweighted|items] [--json]'],
+  flags: {
+    results: { type: 'string', arg: '<dir>', description: 'results folder of `masa eval` (<dir>/<run_id>/samples.jsonl + meta.json)' },
+    out: { type: 'string', arg: '<scores.csv>', description: 'write the tidy table (one row per model x benchmark) here' },
+    'groups-out': { type: 'string', arg: '<groups.csv>', description: 'write the wide table (one row per model: sa, ma_u, ma_p and SEs) here' },
+    weighting: { type: 'string', arg: '<unweighted|items>', description: 'group score: mean of benchmarks, or weighted by items', default: 'unweighted' },
+    catalog: { type: 'string', arg: '<models.csv>', description: 'model catalog for the family/size join', default: 'data/models.csv' },
+    data: { type: 'string', arg: '<dir>', description: 'dataset root holding <dataset>/ folders (for items and chance levels); default: fetched data, else the samples' },
+    json: { type: 'boolean', description: 'print the tables as one JSON object on the last line of stdout' },
+  },
+  details: [
+    'Each item\'s trials are folded with its benchmark\'s own rule (mean, majority vote, pass@k); accuracy,',
+    'its (clustered) standard error and a 95% Wilson interval come from src/bench/summary.ts. Items whose',
+    'request still failed are left out and counted in `errors`. A `sim/<id>` model joins catalog id <id>;',
+    'its rows are marked synthetic=true.',
+  ].join('\n'),
+  async run(args) {
+    const dir = required(args, 'results', 'summarize');
+    const weighting = str(args, 'weighting', 'unweighted');
+    if (weighting !== 'unweighted' && weighting !== 'items') throw new MasaError(`masa summarize: --weighting must be unweighted or items, got '${weighting}'`, { exitCode: 2 });
+    const catalog = loadCatalog(str(args, 'catalog'));
+    const t0 = Date.now();
+    const res = await summarizeResults(dir, {
+      catalog,
+      dataRoot: str(args, 'data'),
+      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    });
+    const groups = groupScores(res.rows, weighting as Weighting);
+    const write = (file: string | undefined, text: string): void => {
+      if (!file) return;
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    };
+    write(str(args, 'out'), tidyCsv(res.rows));
+    write(str(args, 'groups-out'), groupsCsv(groups));
+    const out: string[] = [];
+    out.push(`${res.records} records in ${res.runs} runs -> ${res.rows.length} (model, benchmark) rows, ${groups.length} models (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    if (res.rows.some((r) => r.synthetic)) out.push('note: rows from simulated (sim/) models are synthetic data, not measurements');
+    out.push('', `${'model'.padEnd(34)} ${'benchmark'.padEnd(16)} ${'n'.padStart(6)}  accuracy  stderr   95% CI`);
+    for (const r of res.rows) {
+      out.push(`${r.model.padEnd(34)} ${r.benchmark.padEnd(16)} ${String(r.n).padStart(6)}  ${fmt(r.accuracy).padStart(8)}  ${fmt(r.stderr)}  [${fmt(r.ci_low)}, ${fmt(r.ci_high)}]${r.errors ? `  errors ${r.errors}` : ''}`);
+    }
+    out.push('', `group scores (${weighting}):`, `${'model'.padEnd(34)} ${'sa'.padStart(6)} ${'ma_u'.padStart(6)} ${'ma_p'.padStart(6)}`);
+    for (const g of groups) out.push(`${g.model.padEnd(34)} ${fmt(g.sa).padStart(6)} ${fmt(g.ma_u).padStart(6)} ${fmt(g.ma_p).padStart(6)}`);
+    if (str(args, 'out')) out.push('', `tidy table: ${str(args, 'out')}`);
+    if (str(args, 'groups-out')) out.push(`group table: ${str(args, 'groups-out')}`);
+    process.stdout.write(out.join('\n') + '\n');
+    if (bool(args, 'json')) process.stdout.write(JSON.stringify({ records: res.records, runs: res.runs, rows: res.rows, groups, warnings: res.warnings }) + '\n');
+    return 0;
+  },
+};

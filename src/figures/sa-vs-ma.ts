@@ -1,0 +1,168 @@
+import type { Group } from '../bench/types.js';
+import { fitBand } from '../analysis/bands.js';
+import { fitLog, type Fit } from '../analysis/fits.js';
+import type { GroupScoreRow } from '../analysis/tables.js';
+import { groupChance, shortName, type FigureData } from './figure-data.js';
+import { axis, axisIds, baseLayout, familyColour, familyOrder, fmt, generationSymbol, panelDomains, panelTitle, translucent } from './palette.js';
+import type { FigureSpec } from './spec.js';
+
+export interface LogFitSummary {
+  y: 'ma_u' | 'ma_p';
+  n: number;
+  a: number;
+  b: number;
+  se_a: number;
+  se_b: number;
+  r2: number;
+  aic: number;
+}
+
+const PANELS: Array<{ key: 'ma_u' | 'ma_p'; group: Group; label: string }> = [
+  { key: 'ma_u', group: 'MA-U', label: 'MA-U (understanding)' },
+  { key: 'ma_p', group: 'MA-P', label: 'MA-P (planning)' },
+];
+
+/** Evenly spaced points from lo to hi. */
+export function grid(lo: number, hi: number, k = 60): number[] {
+  return Array.from({ length: k }, (_, i) => lo + ((hi - lo) * i) / (k - 1));
+}
+
+/** A closed polygon trace filling between a band's lower and upper curves. */
+export function bandTrace(xs: readonly number[], lower: readonly number[], upper: readonly number[], colour: string, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: 'scatter',
+    mode: 'lines',
+    x: [...xs, ...[...xs].reverse()],
+    y: [...upper, ...[...lower].reverse()],
+    fill: 'toself',
+    fillcolor: translucent(colour, 0.15),
+    line: { width: 0, color: translucent(colour, 0) },
+    hoverinfo: 'skip',
+    ...extra,
+  };
+}
+
+/** One scatter trace per (family, generation): colour = family, symbol = generation. */
+export function modelTraces(models: readonly GroupScoreRow[], families: readonly string[], x: (m: GroupScoreRow) => number | null, y: (m: GroupScoreRow) => number | null, axes: { x: string; y: string }, showlegend: boolean, hover: string): Array<Record<string, unknown>> {
+  const traces: Array<Record<string, unknown>> = [];
+  for (const family of families) {
+    const fam = models.filter((m) => m.family === family);
+    const gens = [...new Map(fam.map((m) => [m.generation, m.generation_rank] as const)).entries()].sort((a, b) => (a[1] ?? 0) - (b[1] ?? 0));
+    for (const [generation, rank] of gens) {
+      const pts = fam.filter((m) => m.generation === generation && x(m) !== null && y(m) !== null);
+      if (pts.length === 0) continue;
+      traces.push({
+        type: 'scatter',
+        mode: 'markers',
+        name: generation,
+        legendgroup: `${family}|${generation}`,
+        showlegend,
+        x: pts.map((m) => x(m)),
+        y: pts.map((m) => y(m)),
+        text: pts.map((m) => shortName(m.model)),
+        hovertemplate: `%{text}<br>${hover}<extra></extra>`,
+        marker: { color: familyColour(family, families), symbol: generationSymbol(rank), size: 9, line: { width: 0.8, color: '#fff' } },
+        xaxis: axes.x,
+        yaxis: axes.y,
+      });
+    }
+  }
+  return traces;
+}
+
+/** Horizontal (or vertical) dashed chance line across one panel, with its label. */
+export function chanceLine(axes: { x: string; y: string }, value: number, label: string, orientation: 'h' | 'v'): { shape: Record<string, unknown>; annotation: Record<string, unknown> } {
+  const line = { color: '#888', width: 1.2, dash: 'dash' };
+  if (orientation === 'h') {
+    return {
+      shape: { type: 'line', xref: `${axes.x} domain`, yref: axes.y, x0: 0, x1: 1, y0: value, y1: value, line },
+      annotation: { xref: `${axes.x} domain`, yref: axes.y, x: 1, y: value, xanchor: 'right', yanchor: 'bottom', text: label, showarrow: false, bgcolor: 'rgba(255,255,255,0.75)', font: { size: 11, color: '#555' } },
+    };
+  }
+  return {
+    shape: { type: 'line', xref: axes.x, yref: `${axes.y} domain`, x0: value, x1: value, y0: 0, y1: 1, line },
+    annotation: { xref: axes.x, yref: `${axes.y} domain`, x: value, y: 0.02, xanchor: 'left', yanchor: 'bottom', text: label, showarrow: false, bgcolor: 'rgba(255,255,255,0.75)', font: { size: 11, color: '#555' }, textangle: -90 },
+  };
+}
+
+/**
+ * Paper figure: SA against MA-U and against MA-P, one point per model (colour = family,
+ * symbol = generation), the log fit MA = a + b·ln(SA) with its 95% delta-method band and
+ * R², and each group's chance level as a dashed line.
+ */
+export function saVsMa(data: FigureData): FigureSpec {
+  const models = data.models;
+  const families = familyOrder(models.map((m) => m.family));
+  const domains = panelDomains(2, 0.09);
+  const traces: Array<Record<string, unknown>> = [];
+  const shapes: Array<Record<string, unknown>> = [];
+  const annotations: Array<Record<string, unknown>> = [];
+  const layout: Record<string, unknown> = baseLayout({ legend: { x: 1.02, y: 1, title: { text: 'generation<br><span style="font-size:11px">(colour = family)</span>' } }, margin: { l: 70, r: 30, t: 100, b: 60 } });
+  const fits: LogFitSummary[] = [];
+  const saChance = groupChance(data.benchmarks, 'SA');
+  const sa = models.map((m) => m.sa);
+  const saOk = sa.filter((v): v is number => v !== null && v > 0);
+  const xs = saOk.length > 0 ? grid(Math.min(...saOk), Math.max(...saOk)) : [];
+  PANELS.forEach((panel, i) => {
+    const ids = axisIds(i);
+    traces.push(...modelTraces(models, families, (m) => m.sa, (m) => m[panel.key], ids, i === 0, `SA %{x:.3f}, ${panel.group} %{y:.3f}`));
+    let fit: Fit | null = null;
+    try {
+      fit = fitLog(sa, models.map((m) => m[panel.key]), { names: ['sa', panel.key] });
+    } catch {
+      fit = null; // too few models or constant SA: the panel shows the points without a fit
+    }
+    if (fit) {
+      const band = fitBand(fit, xs, { method: 'delta' });
+      traces.push(bandTrace(xs, band.map((p) => p.lower), band.map((p) => p.upper), '#333', { name: '95% band', legendgroup: 'fit', showlegend: i === 0, xaxis: ids.x, yaxis: ids.y }));
+      traces.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: 'log fit',
+        legendgroup: 'fit',
+        showlegend: i === 0,
+        x: xs,
+        y: band.map((p) => p.fit),
+        line: { color: '#333', width: 2 },
+        hoverinfo: 'skip',
+        xaxis: ids.x,
+        yaxis: ids.y,
+      });
+      fits.push({ y: panel.key, n: fit.n, a: fit.params.a!, b: fit.params.b!, se_a: fit.se.a!, se_b: fit.se.b!, r2: fit.r2, aic: fit.aic });
+      annotations.push({
+        xref: `${ids.x} domain`, yref: `${ids.y} domain`, x: 0.02, y: 0.98, xanchor: 'left', yanchor: 'top', showarrow: false, align: 'left',
+        bgcolor: 'rgba(255,255,255,0.8)',
+        text: `${panel.group} = ${fmt(fit.params.a, 2)} + ${fmt(fit.params.b, 2)}·ln(SA)<br>R² = ${fmt(fit.r2, 2)}, n = ${fit.n}`,
+        font: { size: 12 },
+      });
+    }
+    const maChance = groupChance(data.benchmarks, panel.group);
+    if (maChance !== null) {
+      const c = chanceLine(ids, maChance, `${panel.group} chance ${fmt(maChance)}`, 'h');
+      shapes.push(c.shape);
+      annotations.push(c.annotation);
+    }
+    if (saChance !== null && saChance > 0) {
+      const c = chanceLine(ids, saChance, `SA chance ${fmt(saChance)}`, 'v');
+      shapes.push(c.shape);
+      annotations.push(c.annotation);
+    }
+    layout[ids.xKey] = axis('SA accuracy (mean of SA benchmarks)', { domain: domains[i], range: [0, 1], anchor: ids.y });
+    layout[ids.yKey] = axis(`${panel.group} accuracy`, { range: [0, 1], anchor: ids.x });
+    annotations.push(panelTitle(`SA vs ${panel.label}`, domains[i]!));
+  });
+  layout.shapes = shapes;
+  layout.annotations = annotations;
+  const r2s = fits.map((f) => `${f.y === 'ma_u' ? 'MA-U' : 'MA-P'} R² = ${fmt(f.r2)}`).join(', ');
+  return {
+    name: 'fig3-sa-vs-ma',
+    title: 'Single-agent vs multi-agent accuracy',
+    data: traces,
+    layout,
+    width: 1100,
+    height: 520,
+    synthetic: data.synthetic,
+    caption: `Each point is a model (colour = family, symbol = generation); the line is the log fit MA = a + b·ln(SA) with its 95% confidence band (${r2s || 'no fit'}), and dashed lines mark each group's chance level.`,
+    stats: { fits, chance: { sa: saChance, ma_u: groupChance(data.benchmarks, 'MA-U'), ma_p: groupChance(data.benchmarks, 'MA-P') } },
+  };
+}

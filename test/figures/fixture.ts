@@ -1,0 +1,93 @@
+/**
+ * A seeded synthetic scores table for figure tests: the catalog's in-scope models, seven
+ * benchmarks, accuracies drawn from a chance-floored logistic in log size and generation
+ * (steep for SA, shallow for MA-U, flat for MA-P) plus binomial-sized noise. Rows are typed
+ * as load-scores types a CSV, and the same rows can be written as a CSV for the CLI.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadCatalog } from '../../src/core/catalog-load.js';
+import { mulberry32 } from '../../src/core/rng.js';
+import type { ScoreRecord } from '../../src/analysis/load-scores.js';
+
+export const FIXTURE_BENCHMARKS = [
+  { id: 'math500', group: 'SA', n: 500, chance: 0 },
+  { id: 'humaneval', group: 'SA', n: 164, chance: 0 },
+  { id: 'mmlu-pro', group: 'SA', n: 300, chance: 0.1 },
+  { id: 'gpqa-diamond', group: 'SA', n: 198, chance: 0.25 },
+  { id: 'tombench', group: 'MA-U', n: 400, chance: 0.3 },
+  { id: 'emobench', group: 'MA-U', n: 400, chance: 0.14 },
+  { id: 'coordinationqa', group: 'MA-P', n: 198, chance: 0.227 },
+] as const;
+
+const SLOPES: Record<string, { size: number; gen: number; base: number }> = {
+  SA: { size: 0.9, gen: 0.5, base: -1.6 },
+  'MA-U': { size: 0.35, gen: 0.15, base: -0.2 },
+  'MA-P': { size: 0.08, gen: 0.03, base: -1.4 },
+};
+
+function gaussian(rng: { next(): number }): number {
+  return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+}
+
+export interface FixtureOptions {
+  seed?: number;
+  /** Mark rows synthetic with `sim/` names (default true, as simulated runs are). */
+  synthetic?: boolean;
+  /** Use only the first k models (after sorting by id). */
+  models?: number;
+}
+
+export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
+  const rng = mulberry32(opts.seed ?? 7);
+  const synthetic = opts.synthetic ?? true;
+  let catalog = loadCatalog().filter((m) => m.in_paper_scope);
+  if (opts.models !== undefined) catalog = catalog.slice(0, opts.models);
+  const out: ScoreRecord[] = [];
+  for (const m of catalog) {
+    const size = Math.log2(Math.sqrt(m.params_b * (m.active_params_b ?? m.params_b)));
+    for (const b of FIXTURE_BENCHMARKS) {
+      const s = SLOPES[b.group]!;
+      const z = s.base + s.size * size + s.gen * ((m.generation_rank ?? 1) - 1) + 0.25 * gaussian(rng);
+      const floor = b.chance;
+      const p = floor + (1 - floor) * (1 / (1 + Math.exp(-z))) * 0.95;
+      const correct = Math.round(p * b.n);
+      const acc = correct / b.n;
+      const se = Math.sqrt((acc * (1 - acc)) / b.n);
+      out.push({
+        model: synthetic ? `sim/${m.id}` : m.id,
+        family: m.family,
+        generation: m.generation,
+        generation_rank: m.generation_rank ?? null,
+        params_b: m.params_b,
+        active_params_b: m.active_params_b ?? m.params_b,
+        release_date: m.release_date ?? '',
+        synthetic,
+        benchmark: b.id,
+        group: b.group,
+        n: b.n,
+        accuracy: acc,
+        stderr: se,
+        ci_low: Math.max(0, acc - 1.96 * se),
+        ci_high: Math.min(1, acc + 1.96 * se),
+        errors: 0,
+        truncated: 0,
+        run_id: `fixture-${m.id}-${b.id}`,
+        chance: b.chance,
+      });
+    }
+  }
+  return out;
+}
+
+export function fixtureCsv(records: readonly ScoreRecord[]): string {
+  const cols = Object.keys(records[0]!);
+  const cell = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+  return [cols.join(','), ...records.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+export function writeFixtureCsv(file: string, opts: FixtureOptions = {}): string {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, fixtureCsv(fixtureRecords(opts)));
+  return file;
+}
