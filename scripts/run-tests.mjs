@@ -48,6 +48,8 @@ failed |=
     '--test',
     `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
+    // A test that waits for something that never comes fails after 5 minutes instead of hanging CI.
+    '--test-timeout=300000',
     ...files,
   ]) !== 0;
 if (!skipNotebooks && filters.length === 0) {

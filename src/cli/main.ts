@@ -44,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const args = parseArgs(rest, cmd.flags, cmd.name);
     const code = await cmd.run(args);
-    return code ?? 0;
+    return typeof code === 'number' ? code : 0;
   } catch (e) {
     if (e instanceof MasaError) {
       process.stderr.write(`${e.message}\n`);

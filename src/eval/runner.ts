@@ -225,7 +225,8 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     maxPendingOutcomes: concurrency * clients.length * 2,
     onOutcome(ctx: JobCtx, o: Outcome): void | Promise<void> {
       const input: RecordInput = { plan: ctx.run.plan, item: ctx.item, trial: ctx.trial, key: ctx.key };
-      if (!o.ok) {
+      // `=== false`, not `!o.ok`: tslab type-checks src without strictNullChecks, where truthiness does not narrow the union.
+      if (o.ok === false) {
         writeRecord(ctx, failureRecord(input, o));
         return;
       }

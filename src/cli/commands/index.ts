@@ -15,6 +15,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'batch', summary: 'offline batch: export OpenAI Batch JSONL requests, import the outputs as run records', load: async () => (await import('./batch.js')).command },
   { name: 'score', summary: 'score recorded responses (JSONL) against a benchmark, as its authors score them', load: async () => (await import('./score.js')).command },
   { name: 'demo', summary: 'run the whole pipeline on the built-in simulator (the embedded default)', load: async () => (await import('./demo.js')).command },
+  { name: 'sim', summary: 'serve synthetic models through a local vLLM-compatible OpenAI API (the embedded default)', load: async () => (await import('./sim.js')).command },
   { name: 'models', summary: 'list and filter the model catalog (data/models.csv)', load: async () => (await import('./models.js')).command },
   { name: 'serve-plan', summary: 'print the `vllm serve` command (and GPU count) for each catalog model', load: async () => (await import('./serve-plan.js')).command },
   { name: 'summarize', summary: 'fold per-sample logs into a tidy scores table (model x benchmark) and per-model group scores', load: async () => (await import('./summarize.js')).command },

@@ -1,0 +1,453 @@
+/**
+ * The HTTP side of the simulator: a vLLM-compatible OpenAI server on loopback, with a latency
+ * model (time to first token + tokens per second), injected 500s and router-style rate limits,
+ * so the evaluation core's concurrency, retries and resume can be exercised through real sockets.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ModelInfo } from '../core/catalog.js';
+import { loadCatalog } from '../core/catalog-load.js';
+import { MasaError } from '../core/errors.js';
+import { mulberry32 } from '../core/rng.js';
+import { BENCHMARKS } from '../bench/registry.js';
+import type { AnyBenchmark } from '../bench/types.js';
+import {
+  ApiError,
+  EMULATED_VLLM_VERSION,
+  completionTooLong,
+  errorBody,
+  modelList,
+  parseChatRequest,
+  promptTooLong,
+  randomHex32,
+  unknownModel,
+  type ChatRequest,
+} from './api.js';
+import { Engine, type ChoiceOut, type SimModel } from './engine.js';
+import { buildIndex, type ItemIndex } from './item-index.js';
+import { loadProfile, type Profile } from './profile.js';
+import { promptTokens, splitTokens } from './tokens.js';
+
+export const SIM_MODEL_PREFIX = 'sim/';
+
+export interface RateLimit {
+  /** Most requests in flight at once; more get 429. */
+  concurrent?: number;
+  /** Most requests started per second; more get 429. */
+  perSecond?: number;
+}
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Bundled profile name ('paper', 'emergence'), a JSON file path, or a parsed profile. Default 'paper'. */
+  profile?: string | Profile;
+  seed?: number;
+  /** Time to first token, ms. */
+  latencyMs?: number;
+  /** Decode speed per request; 0 = instant. */
+  tokensPerS?: number;
+  /** Probability of an injected 500 per chat request. */
+  failRate?: number;
+  /** A number = concurrent requests; a string 'n' or 'n/s'; or an object. */
+  rateLimit?: number | string | RateLimit;
+  /** When set, /v1/* needs `Authorization: Bearer <key>` (401 otherwise), as vLLM's --api-key. */
+  apiKey?: string;
+  /** The models to serve (default: the catalog, data/models.csv). */
+  models?: readonly ModelInfo[];
+  /** Benchmarks whose items are recognised (default: every registered benchmark). */
+  benchmarks?: readonly AnyBenchmark[];
+  /** Dataset root to index (e.g. ../shared/datasets); default fetched data, else the samples. */
+  dataRoot?: string;
+  /** How many documented option variants per benchmark to index besides the defaults (default 4). */
+  indexVariants?: number;
+  /** A prebuilt index (tests share one between servers). */
+  index?: ItemIndex;
+}
+
+export interface SimulatorStats {
+  /** Chat requests received. */
+  requests: number;
+  /** Chat responses sent with status 200. */
+  completed: number;
+  recognised: number;
+  unrecognised: number;
+  /** Error responses by HTTP status. */
+  errors: Record<number, number>;
+  inFlight: number;
+  maxInFlight: number;
+}
+
+export interface SimulatorHandle {
+  /** Base URL of the OpenAI API, e.g. http://127.0.0.1:8000/v1 */
+  url: string;
+  /** Server root, e.g. http://127.0.0.1:8000 */
+  origin: string;
+  port: number;
+  host: string;
+  /** Served model names (`sim/<catalog id>`). */
+  models: string[];
+  profile: Profile;
+  index: ItemIndex;
+  stats(): SimulatorStats;
+  close(): Promise<void>;
+}
+
+/** Parses '--rate-limit': 'n' (concurrent requests) or 'n/s' (requests per second). */
+export function parseRateLimit(v: number | string | RateLimit | undefined): RateLimit {
+  if (v === undefined) return {};
+  if (typeof v === 'object') return v;
+  const s = String(v).trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(\/s)?$/.exec(s);
+  if (!m || Number(m[1]) <= 0) throw new MasaError(`--rate-limit: expected n (concurrent) or n/s (per second), got '${s}'`);
+  return m[2] ? { perSecond: Number(m[1]) } : { concurrent: Math.floor(Number(m[1])) };
+}
+
+export function simModels(models: readonly ModelInfo[]): SimModel[] {
+  return models.map((info) => ({
+    name: `${SIM_MODEL_PREFIX}${info.id}`,
+    info,
+    root: info.hf_id,
+    maxModelLen: info.context_length > 0 ? info.context_length : 4096,
+  }));
+}
+
+function validateOptions(o: SimulatorOptions): void {
+  const check = (name: string, v: number | undefined, min: number, max: number) => {
+    if (v !== undefined && (!Number.isFinite(v) || v < min || v > max)) throw new MasaError(`--${name}: must be in [${min}, ${max}], got ${v}`);
+  };
+  check('port', o.port, 0, 65535);
+  check('latency-ms', o.latencyMs, 0, 3_600_000);
+  check('tokens-per-s', o.tokensPerS, 0, 1e9);
+  check('fail-rate', o.failRate, 0, 1);
+  if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new MasaError(`--seed: must be an integer, got ${o.seed}`);
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** Starts a simulator; resolves once it listens. Stop it with close(). */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  validateOptions(opts);
+  const host = opts.host ?? '127.0.0.1';
+  const seed = opts.seed ?? 0;
+  const latencyMs = opts.latencyMs ?? 0;
+  const tokensPerS = opts.tokensPerS ?? 0;
+  const failRate = opts.failRate ?? 0;
+  const limit = parseRateLimit(opts.rateLimit);
+  const profile = typeof opts.profile === 'object' ? opts.profile : loadProfile(opts.profile ?? 'paper');
+  const served = simModels(opts.models ?? loadCatalog());
+  if (served.length === 0) throw new MasaError('the simulator needs at least one model');
+  const byName = new Map(served.map((m) => [m.name, m] as [string, SimModel]));
+  const index = opts.index ?? (await buildIndex(opts.benchmarks ?? BENCHMARKS, { dataRoot: opts.dataRoot, maxVariants: opts.indexVariants }));
+  const engine = new Engine(index, profile, seed);
+  // Failures and ids are not part of the deterministic answer: a retried request must be able to succeed.
+  const chaos = mulberry32(seed ^ 0x5eed);
+  const idRng = mulberry32((seed * 2654435761) ^ 0x1d);
+
+  const stats: SimulatorStats = { requests: 0, completed: 0, recognised: 0, unrecognised: 0, errors: {}, inFlight: 0, maxInFlight: 0 };
+  let windowStart = 0;
+  let windowCount = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  let closing = false;
+
+  const later = (ms: number, fn: () => void): void => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+
+  const sendError = (res: ServerResponse, e: ApiError, extra: Record<string, string> = {}): void => {
+    stats.errors[e.status] = (stats.errors[e.status] ?? 0) + 1;
+    const body = errorBody(e);
+    res.writeHead(e.status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body), ...extra });
+    res.end(body);
+  };
+
+  const sendJson = (res: ServerResponse, status: number, body: string): void => {
+    res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+
+  const handleChat = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
+    stats.requests++;
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch (e) {
+      sendError(res, new ApiError(400, 'BadRequestError', `[{'type': 'json_invalid', 'loc': ('body', 0), 'msg': 'JSON decode error', 'ctx': {'error': '${(e as Error).message.replace(/'/g, '')}'}}]`));
+      return;
+    }
+    let chat: ChatRequest;
+    try {
+      chat = parseChatRequest(body);
+    } catch (e) {
+      if (e instanceof ApiError) return sendError(res, e);
+      throw e;
+    }
+    const model = chat.model === undefined ? served[0]! : byName.get(chat.model);
+    if (!model) return sendError(res, unknownModel(chat.model!));
+    const pt = promptTokens(chat.contents);
+    if (pt >= model.maxModelLen) return sendError(res, promptTooLong(model.maxModelLen, pt));
+    if (chat.maxTokens !== null && pt + chat.maxTokens > model.maxModelLen) {
+      return sendError(res, completionTooLong(model.maxModelLen, pt, chat.maxTokens));
+    }
+    // Injected engine failures come after validation, as real ones do; a stream may fail after it started.
+    if (failRate > 0 && chaos.next() < failRate) {
+      const failure = new ApiError(500, 'InternalServerError', 'Simulated engine failure (masa sim --fail-rate).');
+      if (!chat.stream || chaos.next() < 0.5) return sendError(res, failure);
+      stats.errors[500] = (stats.errors[500] ?? 0) + 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+      const first = { id: `chatcmpl-${randomHex32(idRng.next)}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model.name };
+      res.write(`data: ${JSON.stringify({ ...first, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] })}\n\n`);
+      res.end(`data: ${errorBody(failure)}\n\ndata: [DONE]\n\n`);
+      return;
+    }
+    const done = engine.complete(model, chat, pt);
+    if (done.recognised) stats.recognised++;
+    else stats.unrecognised++;
+    const rid = req.headers['x-request-id'];
+    const id = `chatcmpl-${typeof rid === 'string' && rid !== '' ? rid : randomHex32(idRng.next)}`;
+    const created = Math.floor(Date.now() / 1000);
+    let maxTokens = 0;
+    for (const c of done.choices) if (c.completionTokens > maxTokens) maxTokens = c.completionTokens;
+    if (chat.stream) {
+      streamChat(res, id, created, model.name, chat, done.choices, pt);
+      return;
+    }
+    const payload = JSON.stringify({
+      id,
+      object: 'chat.completion',
+      created,
+      model: model.name,
+      choices: done.choices.map((c, i) => choiceJson(c, i, chat)),
+      usage: { prompt_tokens: pt, total_tokens: pt + sumTokens(done.choices), completion_tokens: sumTokens(done.choices), prompt_tokens_details: null },
+      service_tier: null,
+      system_fingerprint: null,
+      prompt_logprobs: null,
+      kv_transfer_params: null,
+    });
+    const delay = latencyMs + (tokensPerS > 0 ? (maxTokens / tokensPerS) * 1000 : 0);
+    stats.completed++;
+    if (delay > 0) later(delay, () => sendJson(res, 200, payload));
+    else sendJson(res, 200, payload);
+  };
+
+  const streamChat = (res: ServerResponse, id: string, created: number, modelName: string, chat: ChatRequest, choices: ChoiceOut[], pt: number): void => {
+    stats.completed++;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const events: string[] = [];
+    const chunk = (choicesJson: unknown[], extra: Record<string, unknown> = {}): string =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: modelName, choices: choicesJson, ...extra })}\n\n`;
+    // Token groups per event; each group is paced by the decode speed.
+    const groupTokens = 8;
+    const pace: number[] = [];
+    choices.forEach((c, i) => {
+      events.push(chunk([{ index: i, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
+      pace.push(latencyMs);
+      const parts: Array<{ key: 'reasoning' | 'content'; text: string }> = [];
+      for (const key of ['reasoning', 'content'] as const) {
+        const text = c[key];
+        if (!text) continue;
+        const toks = splitTokens(text);
+        for (let t = 0; t < toks.length; t += groupTokens) parts.push({ key, text: toks.slice(t, t + groupTokens).join('') });
+      }
+      parts.forEach((p, k) => {
+        const delta = p.key === 'reasoning' ? { reasoning: p.text, reasoning_content: p.text } : { content: p.text };
+        const last = k === parts.length - 1;
+        const ch: Record<string, unknown> = { index: i, delta, logprobs: null, finish_reason: last ? c.finishReason : null };
+        if (last) ch.stop_reason = c.stopReason;
+        events.push(chunk([ch]));
+        pace.push(tokensPerS > 0 ? (groupTokens / tokensPerS) * 1000 : 0);
+      });
+      if (parts.length === 0) {
+        events.push(chunk([{ index: i, delta: {}, logprobs: null, finish_reason: c.finishReason, stop_reason: c.stopReason }]));
+        pace.push(0);
+      }
+    });
+    if (chat.includeUsage) {
+      const ct = sumTokens(choices);
+      events.push(chunk([], { usage: { prompt_tokens: pt, total_tokens: pt + ct, completion_tokens: ct } }));
+      pace.push(0);
+    }
+    events.push('data: [DONE]\n\n');
+    pace.push(0);
+    let k = 0;
+    const pump = (): void => {
+      while (k < events.length) {
+        if (closing || res.destroyed) return;
+        const wait = pace[k]!;
+        if (wait > 0) {
+          pace[k] = 0;
+          later(wait, pump);
+          return;
+        }
+        res.write(events[k]!);
+        k++;
+      }
+      res.end();
+    };
+    pump();
+  };
+
+  const rateLimited = (): boolean => {
+    if (limit.concurrent !== undefined && stats.inFlight >= limit.concurrent) return true;
+    if (limit.perSecond !== undefined) {
+      const now = Date.now();
+      if (now - windowStart >= 1000) {
+        windowStart = now;
+        windowCount = 0;
+      }
+      if (windowCount >= limit.perSecond) return true;
+      windowCount++;
+    }
+    return false;
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    const method = req.method ?? 'GET';
+    if (path === '/health' || path === '/ping') {
+      if (method !== 'GET' && !(method === 'POST' && path === '/ping')) return sendJson(res, 405, '{"detail":"Method Not Allowed"}');
+      res.writeHead(200, { 'content-length': 0 });
+      res.end();
+      return;
+    }
+    if (path === '/version') return sendJson(res, 200, JSON.stringify({ version: EMULATED_VLLM_VERSION }));
+    if (path.startsWith('/v1') && opts.apiKey !== undefined && method !== 'OPTIONS') {
+      if (req.headers.authorization !== `Bearer ${opts.apiKey}`) {
+        stats.errors[401] = (stats.errors[401] ?? 0) + 1;
+        return sendJson(res, 401, '{"error":"Unauthorized"}');
+      }
+    }
+    if (path === '/v1/models') {
+      if (method !== 'GET') return sendJson(res, 405, '{"detail":"Method Not Allowed"}');
+      const list = modelList(
+        served.map((m) => ({ id: m.name, root: m.root, maxModelLen: m.maxModelLen })),
+        Math.floor(Date.now() / 1000),
+        idRng.next,
+      );
+      return sendJson(res, 200, JSON.stringify(list));
+    }
+    if (path === '/v1/chat/completions') {
+      if (method !== 'POST') return sendJson(res, 405, '{"detail":"Method Not Allowed"}');
+      const ctype = req.headers['content-type'];
+      if (typeof ctype !== 'string' || !ctype.toLowerCase().startsWith('application/json')) {
+        req.resume();
+        return sendJson(res, 415, `{"detail":"Unsupported Media Type: Only 'application/json' is allowed"}`);
+      }
+      if (rateLimited()) {
+        req.resume();
+        return sendError(res, new ApiError(429, 'RateLimitError', 'Too many requests: the simulated router is at its limit (masa sim --rate-limit).'), { 'retry-after': '1' });
+      }
+      stats.inFlight++;
+      if (stats.inFlight > stats.maxInFlight) stats.maxInFlight = stats.inFlight;
+      let released = false;
+      const release = (): void => {
+        if (!released) {
+          released = true;
+          stats.inFlight--;
+        }
+      };
+      res.once('finish', release);
+      res.once('close', release);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        try {
+          handleChat(req, res, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+        } catch (e) {
+          sendError(res, new ApiError(500, 'InternalServerError', `simulator error: ${(e as Error).message}`));
+        }
+      });
+      return;
+    }
+    sendJson(res, 404, '{"detail":"Not Found"}');
+  };
+
+  const server: Server = createServer(handler);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException): void => {
+      reject(new MasaError(`masa sim: cannot listen on ${host}:${opts.port ?? 0} (${e.code ?? e.message})`));
+    };
+    server.once('error', onError);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const origin = `http://${hostInUrl}:${port}`;
+  return {
+    url: `${origin}/v1`,
+    origin,
+    port,
+    host,
+    models: served.map((m) => m.name),
+    profile,
+    index,
+    stats: () => ({ ...stats, errors: { ...stats.errors } }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function sumTokens(choices: readonly ChoiceOut[]): number {
+  let n = 0;
+  for (const c of choices) n += c.completionTokens;
+  return n;
+}
+
+const ALT_TOKENS = [' the', ' a', ',', ' and', '.', ' is', ' to', ' of', ' in', ' that', ' it', ' for', ' we', ' so', ' this', ' be', ' on', ' as', ' at', ' by'];
+
+function tokenBytes(t: string): number[] {
+  return Array.from(Buffer.from(t, 'utf8'));
+}
+
+/** Synthetic but well-formed logprobs: the sampled token is the most likely one. */
+function logprobsJson(c: ChoiceOut, chat: ChatRequest, seedText: string): unknown {
+  const rng = mulberry32(seedText.length * 2654435761 + chat.topLogprobs);
+  const content = splitTokens(c.content ?? '').map((token) => {
+    const lp = -Math.pow(rng.next(), 3) * 2;
+    const top = [{ token, logprob: lp, bytes: tokenBytes(token) }];
+    for (let k = 1; k < chat.topLogprobs; k++) {
+      const alt = ALT_TOKENS[(k - 1) % ALT_TOKENS.length]!;
+      top.push({ token: alt, logprob: lp - 1 - k - rng.next() * 3, bytes: tokenBytes(alt) });
+    }
+    return { token, logprob: lp, bytes: tokenBytes(token), top_logprobs: chat.topLogprobs > 0 ? top : [] };
+  });
+  return { content };
+}
+
+function choiceJson(c: ChoiceOut, index: number, chat: ChatRequest): unknown {
+  return {
+    index,
+    message: {
+      role: 'assistant',
+      content: c.content,
+      refusal: null,
+      annotations: null,
+      audio: null,
+      function_call: null,
+      tool_calls: [],
+      reasoning: c.reasoning,
+      reasoning_content: c.reasoning,
+    },
+    logprobs: chat.logprobs ? logprobsJson(c, chat, c.content ?? '') : null,
+    finish_reason: c.finishReason,
+    stop_reason: c.stopReason,
+  };
+}
