@@ -2,6 +2,7 @@
  * Scores recorded responses (`masa score`): one `{id, response, trial?, permutation?}` per
  * line, against any registered benchmark. Pure apart from the benchmark's own scorer.
  */
+import { availableParallelism } from 'node:os';
 import { MasaError } from '../core/errors.js';
 import { isPermutationOf } from './choices.js';
 import { summarizeBench, type BenchSummary, type ItemScore } from './summary.js';
@@ -91,11 +92,47 @@ export function resolveTrial(bench: AnyBenchmark, item: Item, line: ResponseLine
   return t;
 }
 
+export interface RescoreOptions {
+  /** Responses scored at once (default 2 x cores): a benchmark that runs code (HumanEval's
+   * sandbox, which bounds its own processes) scores in parallel; order of output is unaffected. */
+  concurrency?: number;
+}
+
+export function defaultScoreConcurrency(): number {
+  return 2 * Math.max(1, availableParallelism());
+}
+
+/**
+ * fn over every element with at most `limit` calls pending; results in input order. On a failure
+ * nothing new starts, the calls pending settle, and the failure of the earliest element is thrown
+ * (the same one whatever the timing).
+ */
+export async function mapBounded<A, B>(xs: readonly A[], limit: number, fn: (x: A, i: number) => B | Promise<B>): Promise<B[]> {
+  const out = new Array<B>(xs.length);
+  const failures: Array<{ i: number; e: unknown }> = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < xs.length && failures.length === 0) {
+      const i = next++;
+      try {
+        out[i] = await fn(xs[i]!, i);
+      } catch (e) {
+        failures.push({ i, e });
+      }
+    }
+  };
+  const n = Math.max(1, Math.min(Math.floor(limit) || 1, xs.length));
+  await Promise.all(Array.from({ length: n }, worker));
+  if (failures.length > 0) throw failures.reduce((a, b) => (b.i < a.i ? b : a)).e;
+  return out;
+}
+
 export async function rescore(
   bench: AnyBenchmark,
   items: readonly Item[],
   lines: ReadonlyArray<{ where: string; line: ResponseLine }>,
   options: Record<string, unknown>,
+  opts: RescoreOptions = {},
 ): Promise<RescoreResult> {
   const byId = new Map(items.map((i) => [i.id, i]));
   const perItem = new Map<string, TrialScore[]>();
@@ -105,6 +142,8 @@ export async function rescore(
   const unknownSet = new Set<string>();
   const shuffles = items.length > 0 && bench.trials(items[0]!, options).some((t) => t.permutation !== null);
   let unshuffled = 0;
+  // Checked in file order first, so a bad line is reported before any scoring work is spent.
+  const tasks: Array<{ item: Item; trial: Trial; line: ResponseLine }> = [];
   for (const { where, line } of lines) {
     const item = byId.get(line.id);
     if (!item) {
@@ -120,7 +159,12 @@ export async function rescore(
     if (prev) throw new MasaError(`${where}: second response for id ${line.id} trial ${trial.index} (first at ${prev})`);
     seen.set(key, where);
     if (shuffles && line.trial === undefined && line.permutation === undefined) unshuffled++;
-    const s = await bench.score(item, line.response, trial, options);
+    tasks.push({ item, trial, line });
+  }
+  const scores = await mapBounded(tasks, opts.concurrency ?? defaultScoreConcurrency(), (t) => bench.score(t.item, t.line.response, t.trial, options));
+  for (let k = 0; k < tasks.length; k++) {
+    const { item, trial } = tasks[k]!;
+    const s = scores[k]!;
     let list = perItem.get(item.id);
     if (!list) perItem.set(item.id, (list = []));
     list.push(s);

@@ -5,6 +5,7 @@
  */
 import OpenAI from 'openai';
 import type { ChatBody } from './generation.js';
+import { createHttpFetch, type FetchLike } from './http-fetch.js';
 import { reasoningField } from './reasoning.js';
 import type { Redactor } from './redact.js';
 import type { Signal } from './limiter.js';
@@ -104,6 +105,8 @@ export interface EndpointClientOptions {
   baseUrl: string;
   apiKey: string | undefined;
   redactor: Redactor;
+  /** The HTTP client under the SDK (default: node:http with keep-alive, see http-fetch.ts). */
+  fetch?: FetchLike;
 }
 
 export class EndpointClient {
@@ -115,7 +118,7 @@ export class EndpointClient {
     this.baseUrl = normalizeBaseUrl(o.baseUrl);
     this.redactor = o.redactor;
     // Local servers started without --api-key accept any bearer; the SDK insists on one.
-    this.sdk = new OpenAI({ baseURL: this.baseUrl, apiKey: o.apiKey || 'EMPTY', maxRetries: 0 });
+    this.sdk = new OpenAI({ baseURL: this.baseUrl, apiKey: o.apiKey || 'EMPTY', maxRetries: 0, fetch: o.fetch ?? createHttpFetch() });
   }
 
   async chat(body: ChatBody, timeoutMs: number, signal?: AbortSignal): Promise<ChatResult> {

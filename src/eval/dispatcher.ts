@@ -6,6 +6,7 @@
  * 5% of requests fail). An item that exhausts its attempts or its time budget is reported as
  * a failure with its reason, never dropped.
  */
+import { setMaxListeners } from 'node:events';
 import type { Rng } from '../core/rng.js';
 import { EndpointClient, RequestFailure, type ChatResult } from './client.js';
 import type { ChatBody } from './generation.js';
@@ -16,9 +17,13 @@ export interface JobInput<T> {
   ctx: T;
 }
 
+/** `max_tokens`: what the last request sent (it differs from the job's body when `resend` changed it). */
 export type Outcome =
-  | { ok: true; result: ChatResult; latency_ms: number; endpoint: string; attempts: number }
-  | { ok: false; error: string; status: number | null; latency_ms: number | null; endpoint: string | null; attempts: number };
+  | { ok: true; result: ChatResult; latency_ms: number; endpoint: string; attempts: number; max_tokens?: number | null }
+  | { ok: false; error: string; status: number | null; latency_ms: number | null; endpoint: string | null; attempts: number; max_tokens?: number | null };
+
+/** What `resend` is shown: the answer, or a failure of class 'item' (a 400 such as context length). */
+export type ResendEvent = { result: ChatResult; failure?: undefined } | { failure: RequestFailure; result?: undefined };
 
 export interface DispatcherOptions<T> {
   endpoints: EndpointClient[];
@@ -40,6 +45,12 @@ export interface DispatcherOptions<T> {
    * the job counts as done; at most `maxPendingOutcomes` may be pending before dispatch pauses. */
   onOutcome(ctx: T, outcome: Outcome): void | Promise<void>;
   maxPendingOutcomes?: number;
+  /** At most once per job: a revised body to send instead of finishing with this answer or
+   * rejection (context-length fitting), or null to finish as usual. The retry takes no backoff. */
+  resend?(ctx: T, body: ChatBody, event: ResendEvent): ChatBody | null;
+  /** Called before free slots are filled: the runner writes out the records gathered so far, so a
+   * record is on disk before its slot carries a new request (a kill -9 loses only requests in flight). */
+  beforeStart?(): void;
 }
 
 interface Job<T> {
@@ -50,6 +61,7 @@ interface Job<T> {
   readyAt: number;
   last: RequestFailure | null;
   lastEndpoint: string | null;
+  resent: boolean;
 }
 
 interface Slot {
@@ -71,6 +83,12 @@ export interface EndpointStats {
 }
 
 export type StopMode = 'drain' | 'abort';
+
+const SHARED_SIGNAL_USES = 256;
+
+function maxTokensOf(body: ChatBody): number | null {
+  return typeof body.max_tokens === 'number' ? body.max_tokens : null;
+}
 
 /** Min-heap of jobs by readyAt. */
 class RetryHeap<T> {
@@ -130,7 +148,9 @@ export class Dispatcher<T> {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private stopping: StopMode | null = null;
-  private readonly controllers = new Set<AbortController>();
+  /** Abort controllers shared by up to SHARED_SIGNAL_USES requests each (see takeSignal). */
+  private readonly controllers = new Map<AbortController, { live: number }>();
+  private current: { c: AbortController; uses: number } | null = null;
   private fatal: Error | null = null;
   private resolveRun: (() => void) | null = null;
   private rejectRun: ((e: Error) => void) | null = null;
@@ -173,7 +193,7 @@ export class Dispatcher<T> {
   stop(mode: StopMode): void {
     if (this.stopping === 'abort') return;
     this.stopping = mode;
-    if (mode === 'abort') for (const c of this.controllers) c.abort();
+    if (mode === 'abort') for (const c of this.controllers.keys()) c.abort();
     // Items waiting for a retry are given up with their last error, so they are recorded (and a rerun retries them).
     for (const job of this.retries.drain()) this.finish(job, this.failureOutcome(job, 'stopped while waiting to retry'));
     this.pump();
@@ -215,13 +235,19 @@ export class Dispatcher<T> {
       this.sourceDone = true;
       return undefined;
     }
-    return { body: r.value.body, ctx: r.value.ctx, attempts: 0, firstStart: now, readyAt: now, last: null, lastEndpoint: null };
+    return { body: r.value.body, ctx: r.value.ctx, attempts: 0, firstStart: now, readyAt: now, last: null, lastEndpoint: null, resent: false };
   }
 
   private pump(): void {
     if (this.fatal) return;
     const maxPending = this.o.maxPendingOutcomes ?? Infinity;
     if (!this.stopping) {
+      try {
+        this.o.beforeStart?.();
+      } catch (e) {
+        this.fail(e as Error);
+        return;
+      }
       let now = Date.now();
       while (this.pendingOutcomes < maxPending) {
         const slot = this.pickSlot(now);
@@ -282,27 +308,54 @@ export class Dispatcher<T> {
     slot.inFlight++;
     slot.requests++;
     this.inFlight++;
-    const controller = new AbortController();
-    this.controllers.add(controller);
+    const controller = this.takeSignal();
     const t0 = Date.now();
     slot.client.chat(job.body, this.o.timeoutMs, controller.signal).then(
       (result) => {
-        this.controllers.delete(controller);
+        this.releaseSignal(controller);
         slot.inFlight--;
         this.inFlight--;
         slot.downStreak = 0;
         slot.limiter.record('ok');
-        this.finish(job, { ok: true, result, latency_ms: Date.now() - t0, endpoint: slot.client.baseUrl, attempts: job.attempts });
+        if (!this.resendJob(job, { result })) {
+          this.finish(job, { ok: true, result, latency_ms: Date.now() - t0, endpoint: slot.client.baseUrl, attempts: job.attempts, max_tokens: maxTokensOf(job.body) });
+        }
         this.pump();
       },
       (e: unknown) => {
-        this.controllers.delete(controller);
+        this.releaseSignal(controller);
         slot.inFlight--;
         this.inFlight--;
         this.onFailure(slot, job, e instanceof RequestFailure ? e : new RequestFailure(String(e), 'retry', 'neutral', null, null, false), Date.now() - t0);
         this.pump();
       },
     );
+  }
+
+  /**
+   * An AbortSignal for one request. Creating an AbortController costs more than the rest of the
+   * dispatch; requests only ever need aborting all at once (stop('abort'), a fatal error), so
+   * one controller serves a batch of requests. Batches are bounded because the SDK adds a
+   * listener per request to the signal and never removes it; a batch whose requests are all
+   * done is dropped with its listeners.
+   */
+  private takeSignal(): AbortController {
+    let cur = this.current;
+    if (!cur || cur.uses >= SHARED_SIGNAL_USES) {
+      cur = this.current = { c: new AbortController(), uses: 0 };
+      setMaxListeners(SHARED_SIGNAL_USES + 8, cur.c.signal); // one listener per request, by design
+      this.controllers.set(cur.c, { live: 0 });
+    }
+    cur.uses++;
+    this.controllers.get(cur.c)!.live++;
+    return cur.c;
+  }
+
+  private releaseSignal(c: AbortController): void {
+    const e = this.controllers.get(c);
+    if (!e) return;
+    e.live--;
+    if (e.live === 0 && this.current?.c !== c) this.controllers.delete(c);
   }
 
   private onFailure(slot: Slot, job: Job<T>, f: RequestFailure, latency: number): void {
@@ -321,6 +374,7 @@ export class Dispatcher<T> {
       return;
     }
     const now = Date.now();
+    if (f.cls === 'item' && !this.stopping && this.resendJob(job, { failure: f })) return;
     if (f.cls === 'item' || this.stopping || job.attempts >= this.o.maxAttempts) {
       this.finish(job, this.failureOutcome(job, f.cls === 'item' ? 'not retried' : `gave up after ${job.attempts} attempts`, latency));
       return;
@@ -338,9 +392,28 @@ export class Dispatcher<T> {
     this.retries.push(job);
   }
 
+  /** Queues the job again, due now, when `resend` revises its body (once per job). */
+  private resendJob(job: Job<T>, event: ResendEvent): boolean {
+    if (job.resent || !this.o.resend || this.stopping) return false;
+    let body: ChatBody | null;
+    try {
+      body = this.o.resend(job.ctx, job.body, event);
+    } catch (e) {
+      this.fail(e as Error);
+      return true;
+    }
+    if (!body) return false;
+    job.resent = true;
+    job.body = body;
+    job.readyAt = Date.now();
+    this.retries.push(job);
+    return true;
+  }
+
   private failureOutcome(job: Job<T>, why: string, latency: number | null = null): Outcome {
     const f = job.last;
     return {
+      max_tokens: maxTokensOf(job.body),
       ok: false,
       error: `${why}: ${f ? f.message : 'no attempt completed'}`,
       status: f?.status ?? null,
@@ -377,7 +450,7 @@ export class Dispatcher<T> {
     if (this.fatal) return;
     this.fatal = e;
     this.stopping = 'abort';
-    for (const c of this.controllers) c.abort();
+    for (const c of this.controllers.keys()) c.abort();
     this.clearTimer();
     const reject = this.rejectRun;
     this.rejectRun = null;

@@ -45,6 +45,9 @@ export interface SampleRecord {
   attempts: number;
   /** Base URL that answered (never the API key). */
   endpoint: string | null;
+  /** max_tokens actually sent, present only when it differs from the run's planned one (lowered
+   * to fit the model's context length, see src/eval/context.ts). The request key stays the planned one. */
+  max_tokens?: number;
   /** Item sub-score tags and cluster, copied so summaries need not reload the items. */
   tags: Record<string, string>;
   cluster: string;
@@ -104,6 +107,10 @@ export interface RunSession {
   endpoint_stats?: unknown;
   /** Client settings that do not shape a response (concurrency, timeouts, attempts). */
   client?: Record<string, unknown>;
+  /** Context-length fitting: the context length used (null: unknown), requests whose max_tokens
+   * was lowered before sending, and requests sent once more after a 400 "maximum context length"
+   * or after a capped answer was cut by the lowered limit. */
+  context?: { max_model_len: number | null; capped: number; resent_after_400: number; resent_after_truncation: number };
 }
 
 /**

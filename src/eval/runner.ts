@@ -11,6 +11,7 @@ import type { SamplingPreset } from '../core/catalog.js';
 import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
 import { lookupModel, presetFor } from './catalog.js';
 import { EndpointClient, RequestFailure } from './client.js';
+import { bodyAfterCappedTruncation, bodyAfterContextError, capToContext } from './context.js';
 import { Dispatcher, type JobInput, type Outcome } from './dispatcher.js';
 import type { GenerationOverrides } from './generation.js';
 import { failureRecord, successRecord, type RecordInput } from './outcome.js';
@@ -49,6 +50,10 @@ export interface EvalConfig {
   backoffMaxMs?: number;
   /** Skip GET /v1/models before starting (servers that do not implement it). */
   skipModelCheck?: boolean;
+  /** The model's context length, to fit max_tokens into it (src/eval/context.ts). Default: the
+   * smallest max_model_len the endpoints' GET /v1/models report; null: do not cap before sending
+   * (a 400 "maximum context length" is still answered by one resend). */
+  maxModelLen?: number | null;
   progress?: ProgressMode;
   progressIntervalMs?: number;
   /** Messages for the user (torn lines, warnings); default stderr. */
@@ -101,6 +106,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
 
   // What the server says of the model: catches a wrong --model before any request is spent.
   let served: Record<string, unknown> | null = null;
+  let servedMaxLen: number | null = null;
   if (!cfg.skipModelCheck) {
     let reachable = 0;
     for (const c of clients) {
@@ -109,6 +115,8 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
         reachable++;
         if (!card) throw new MasaError(`${c.baseUrl}: model '${cfg.model}' is not served there (served: ${ids.join(', ') || 'none'})`);
         served ??= card;
+        const len = card.max_model_len;
+        if (typeof len === 'number' && len > 0) servedMaxLen = servedMaxLen === null ? len : Math.min(servedMaxLen, len);
       } catch (e) {
         if (e instanceof MasaError) throw e;
         const f = e as RequestFailure;
@@ -128,6 +136,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     catalogId = match.model?.id ?? null;
   } else preset = cfg.preset ?? undefined;
 
+  const maxModelLen = cfg.maxModelLen !== undefined ? cfg.maxModelLen : servedMaxLen;
   const seed = cfg.seed ?? 0;
   const out = cfg.out ?? runsDir();
   const benches = cfg.benches.map(resolveBench);
@@ -165,6 +174,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       failed: 0,
       interrupted: false,
       torn: scan.torn?.file ?? null,
+      context: { max_model_len: maxModelLen, capped: 0, resent_after_400: 0, resent_after_truncation: 0 },
       client: {
         concurrency: cfg.concurrency ?? 32,
         min_concurrency: cfg.minConcurrency ?? null,
@@ -230,9 +240,27 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
         writeRecord(ctx, failureRecord(input, o));
         return;
       }
-      const rec = successRecord(input, { result: o.result, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts });
+      const rec = successRecord(input, { result: o.result, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts, max_tokens: o.max_tokens });
       if (rec instanceof Promise) return rec.then((r) => writeRecord(ctx, r));
       writeRecord(ctx, rec);
+    },
+    beforeStart() {
+      for (const run of runs) run.writer.flush();
+    },
+    resend(ctx: JobCtx, body, event) {
+      const context = ctx.run.session.context!;
+      if (event.failure) {
+        if (event.failure.status !== 400) return null;
+        const next = bodyAfterContextError(body, event.failure.message, maxModelLen);
+        if (next) context.resent_after_400++;
+        return next;
+      }
+      const planned = ctx.run.plan.generation.settings.max_tokens ?? null;
+      const r = event.result;
+      // The server's own prompt count and context length (from the card) say how much room there was.
+      const next = bodyAfterCappedTruncation(body, planned, r.finish_reason, r.usage?.prompt_tokens ?? null, maxModelLen);
+      if (next) context.resent_after_truncation++;
+      return next;
     },
   });
   counters.inFlight = () => dispatcher.active;
@@ -250,7 +278,10 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
           continue;
         }
         run.session.requested++;
-        yield { body: req.body, ctx: { run, item: req.item, trial: req.trial, key: req.key } };
+        // The key stays the planned request's: a capped request is done once answered, whatever the cap.
+        const body = capToContext(req.body, maxModelLen);
+        if (body !== req.body) run.session.context!.capped++;
+        yield { body, ctx: { run, item: req.item, trial: req.trial, key: req.key } };
       }
     }
   }

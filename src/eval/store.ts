@@ -1,8 +1,8 @@
 /**
  * The results store: one folder per run holding an append-only samples.jsonl and meta.json
- * (layout in records.ts). Records are written with one synchronous write per line, so a kill -9
- * loses only the requests in flight; a torn last line is cut off, set aside in
- * samples.torn-<time>.jsonl and reported, never merged. Readers stream, so memory stays bounded.
+ * (layout in records.ts). Records are written synchronously before the slot that fetched them
+ * carries another request, so a kill -9 loses only the requests in flight; a torn
+ * last line is cut off, set aside in samples.torn-<time>.jsonl and reported, never merged. Readers stream, so memory stays bounded.
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,21 +85,48 @@ export async function scanRun(runDir: string): Promise<ScanResult> {
   return { done, failed, records, badLines, torn };
 }
 
-/** Appends records, one synchronous write per line (the OS has it before the next response is handled). */
+/**
+ * Appends records. Lines are gathered and written with one synchronous write by flush(), which
+ * the online runner calls before a freed slot carries a new request (so a kill -9 loses only the
+ * requests in flight), else at the end of the event-loop turn (setImmediate) or past 256 KiB;
+ * close() writes what is left. Batch import appends many records a turn: one write for them all.
+ */
 export class SampleWriter {
   private fd: number | null;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private scheduled: NodeJS.Immediate | null = null;
+  private static readonly MAX_PENDING_BYTES = 256 * 1024;
+
   constructor(
     readonly file: string,
     private readonly redactor: Redactor,
   ) {
     this.fd = openSync(file, 'a');
   }
+
   append(record: SampleRecord): void {
     if (this.fd === null) throw new Error(`${this.file}: writer closed`);
     const line = this.redactor.text(JSON.stringify(record)) + '\n';
-    writeSync(this.fd, line);
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= SampleWriter.MAX_PENDING_BYTES) this.flush();
+    else if (this.scheduled === null) this.scheduled = setImmediate(() => this.flush());
   }
+
+  /** Writes the gathered lines now (synchronously). */
+  flush(): void {
+    if (this.scheduled !== null) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    if (this.pending.length === 0 || this.fd === null) return;
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    writeSync(this.fd, text);
+  }
+
   close(): void {
+    this.flush();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }

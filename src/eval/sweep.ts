@@ -40,6 +40,10 @@ export interface SweepConfig {
   greedy?: boolean;
   timeout_s?: number;
   max_attempts?: number;
+  /** Models evaluated at once (default 1), each with its own dispatcher and per-endpoint
+   * concurrency: models at different servers keep all of them busy, and the tail of one model's
+   * run overlaps the start of the next. Models sharing a server multiply its load. */
+  parallel_models?: number;
 }
 
 export type SweepStatus = 'done' | 'partial' | 'failed';
@@ -70,6 +74,11 @@ function checkGeneration(file: string, where: string, g: unknown): GenerationOve
   if (!g || typeof g !== 'object' || Array.isArray(g)) fail(file, `${where}: must be an object`);
   for (const k of Object.keys(g)) if (!GEN_KEYS.has(k)) fail(file, `${where}.${k}: unknown generation setting (known: ${[...GEN_KEYS].join(', ')})`);
   return g as GenerationOverrides;
+}
+
+function positiveInt(file: string, where: string, v: number | undefined): number | undefined {
+  if (v !== undefined && !(Number.isInteger(v) && v >= 1)) fail(file, `${where}: must be a whole number >= 1, got ${v}`);
+  return v;
 }
 
 /** Reads and validates a sweep config, naming the field at fault. Relative out/data resolve against the file. */
@@ -125,6 +134,7 @@ export function readSweepConfig(file: string): SweepConfig {
     greedy: typeof c.greedy === 'boolean' ? c.greedy : undefined,
     timeout_s: num('timeout_s'),
     max_attempts: num('max_attempts'),
+    parallel_models: positiveInt(file, 'parallel_models', num('parallel_models')),
   };
 }
 
@@ -136,18 +146,25 @@ export interface SweepHooks {
   abortSignal?: AbortSignal;
   /** Extra benchmarks (modules) by id. */
   benches?: AnyBenchmark[];
+  /** Overrides the config's parallel_models (the --parallel-models flag). */
+  parallelModels?: number;
+}
+
+function failedRows(m: SweepModel, benchIds: string[], reason: string): SweepRow[] {
+  return benchIds.map((b) => ({ model: m.model, bench: b, status: 'failed' as const, n: 0, accuracy: null, stderr: null, errors: 0, missing: 0, truncated: 0, run_id: null, reason }));
 }
 
 export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promise<{ rows: SweepRow[]; interrupted: boolean }> {
-  const rows: SweepRow[] = [];
   let interrupted = false;
   const options = optionsByBench(cfg.options ?? {});
-  for (const m of cfg.models) {
+  const parallel = Math.max(1, Math.min(cfg.models.length, Math.floor(hooks.parallelModels ?? cfg.parallel_models ?? 1)));
+  // Redrawn progress lines of several runs would overwrite each other: plain lines, each labelled with its model.
+  const progress: ProgressMode = parallel > 1 && (hooks.progress ?? 'auto') !== 'none' ? 'plain' : (hooks.progress ?? 'auto');
+  const byModel: SweepRow[][] = cfg.models.map(() => []);
+
+  const evalModel = async (m: SweepModel): Promise<SweepRow[]> => {
     const benchIds = m.benches ?? cfg.benches;
-    if (interrupted || hooks.drainSignal?.aborted) {
-      for (const b of benchIds) rows.push({ model: m.model, bench: b, status: 'failed', n: 0, accuracy: null, stderr: null, errors: 0, missing: 0, truncated: 0, run_id: null, reason: 'sweep stopped before this model' });
-      continue;
-    }
+    if (interrupted || hooks.drainSignal?.aborted) return failedRows(m, benchIds, 'sweep stopped before this model');
     const benches = benchIds.map((id) => hooks.benches?.find((b) => b.id === id) ?? id);
     const ec: EvalConfig = {
       model: m.model,
@@ -164,12 +181,13 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
       greedy: m.greedy ?? cfg.greedy ?? false,
       timeoutMs: (cfg.timeout_s ?? 600) * 1000,
       maxAttempts: cfg.max_attempts ?? 6,
-      progress: hooks.progress ?? 'auto',
+      progress,
       log: hooks.log,
       drainSignal: hooks.drainSignal,
       abortSignal: hooks.abortSignal,
     };
     hooks.log?.(`sweep: ${m.model} (${benchIds.join(', ')}) at ${m.endpoints.join(', ')}`);
+    const rows: SweepRow[] = [];
     try {
       const res = await runEval(ec);
       if (res.interrupted) interrupted = true;
@@ -188,11 +206,22 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
           reason: null,
         });
       }
+      return rows;
     } catch (e) {
       const reason = (e as Error).message;
       hooks.log?.(`sweep: ${m.model} failed: ${reason}`);
-      for (const b of benchIds) rows.push({ model: m.model, bench: typeof b === 'string' ? b : String(b), status: 'failed', n: 0, accuracy: null, stderr: null, errors: 0, missing: 0, truncated: 0, run_id: null, reason });
+      return failedRows(m, benchIds, reason);
     }
-  }
-  return { rows, interrupted };
+  };
+
+  // A pool of `parallel` workers takes models in config order; the table keeps config order.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < cfg.models.length) {
+      const i = next++;
+      byModel[i] = await evalModel(cfg.models[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return { rows: byModel.flat(), interrupted };
 }

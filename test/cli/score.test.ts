@@ -9,7 +9,7 @@ import { loadItems } from '../../src/bench/data.js';
 import type { GpqaItem } from '../../src/bench/gpqa-diamond.js';
 import type { MmluProItem } from '../../src/bench/mmlu-pro.js';
 import { getBenchmark } from '../../src/bench/registry.js';
-import { parseBenchOptions, parseResponseLine, rescore } from '../../src/bench/rescore.js';
+import { mapBounded, parseBenchOptions, parseResponseLine, rescore } from '../../src/bench/rescore.js';
 import { sharedDatasets } from '../helpers.js';
 
 const shared = sharedDatasets();
@@ -154,4 +154,54 @@ test('text summary on the samples', () => {
   assert.match(r.stdout, /accuracy: 1\/2 = 50\.00%/);
   assert.match(r.stdout, /category=history: 0\/1/);
   assert.match(r.stdout, /4 of 6 items had no response/);
+});
+
+test('rescore scores with bounded concurrency and keeps verdicts in input order', async () => {
+  const base = getBenchmark('mmlu-pro');
+  const { items } = await loadItems(base, base.defaultOptions as Record<string, unknown>);
+  let inFlight = 0;
+  let peak = 0;
+  let calls = 0;
+  // Later lines finish first, so input order can only come from the bookkeeping, not from timing.
+  const slow = {
+    ...base,
+    async score(...a: Parameters<typeof base.score>) {
+      const k = calls++;
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 40 - 5 * (k % 8)));
+      inFlight--;
+      return base.score(...a);
+    },
+  } as typeof base;
+  assert.ok(items.length >= 6);
+  const lines = items.map((it, i) => ({ where: `f:${i + 1}`, line: parseResponseLine({ id: it.id, response: `The answer is (${'ABCD'[i % 4]}).` }, 'x') }));
+  const opts = { ...(base.defaultOptions as Record<string, unknown>) };
+  const sequential = await rescore(base, items, lines, opts, { concurrency: 1 });
+  const parallel = await rescore(slow, items, lines, opts, { concurrency: 4 });
+  assert.equal(peak, 4, 'four scored at once, never more');
+  assert.deepEqual(parallel.verdicts, sequential.verdicts);
+  assert.deepEqual(parallel.summary, sequential.summary);
+  assert.deepEqual(parallel.verdicts.map((v) => v.id), lines.map((l) => l.line.id));
+});
+
+test('mapBounded: results in order, at most `limit` pending, the earliest failure is thrown', async () => {
+  let pending = 0;
+  let peak = 0;
+  const out = await mapBounded([5, 4, 3, 2, 1, 0], 3, async (x) => {
+    pending++;
+    peak = Math.max(peak, pending);
+    await new Promise((r) => setTimeout(r, x * 3));
+    pending--;
+    return x * 10;
+  });
+  assert.deepEqual(out, [50, 40, 30, 20, 10, 0]);
+  assert.equal(peak, 3);
+  await assert.rejects(
+    mapBounded([30, 1, 2], 3, async (x) => {
+      await new Promise((r) => setTimeout(r, x));
+      throw new Error(`fail ${x}`);
+    }),
+    /fail 30/,
+  );
 });

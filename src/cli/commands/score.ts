@@ -6,7 +6,7 @@ import { parseBenchOptions, parseResponseLine, rescore, type ResponseLine } from
 import type { ScoreSummary } from '../../bench/summary.js';
 import { MasaError } from '../../core/errors.js';
 import { streamJsonl } from '../../core/jsonl.js';
-import { bool, list, required, str } from '../args.js';
+import { bool, list, num, required, str } from '../args.js';
 import type { Command } from '../command.js';
 
 function pct(x: number): string {
@@ -32,6 +32,7 @@ export const command: Command = {
     data: { type: 'string', arg: '<dir>', description: "dataset root holding <dataset>/ (default: fetched data, else samples)" },
     option: { type: 'list', arg: '<k=v>', description: 'benchmark option, repeatable (see the benchmark module for choices)' },
     'unsafe-exec': { type: 'boolean', description: 'let code benchmarks execute without the sandbox (sets option unsafe_exec=true)' },
+    concurrency: { type: 'number', arg: '<n>', description: 'responses scored at once (default: 2 x cores); output order is unaffected' },
   },
   details: [
     'Lines without "trial" and "permutation" are scored in upstream option order; a "trial" without',
@@ -61,7 +62,9 @@ export const command: Command = {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MasaError(`${file}: no such file`);
       throw e;
     }
-    const result = await rescore(bench, items, lines, options);
+    const concurrency = num(args, 'concurrency');
+    if (concurrency !== undefined && !(concurrency >= 1)) throw new MasaError(`masa score: --concurrency must be at least 1, got ${concurrency}`, { exitCode: 2 });
+    const result = await rescore(bench, items, lines, options, { concurrency });
 
     const out = str(args, 'out');
     if (out) {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { MasaError } from '../../core/errors.js';
 import { runsDir } from '../../core/paths.js';
 import { readSweepConfig, runSweep, type SweepRow } from '../../eval/sweep.js';
-import { bool, str } from '../args.js';
+import { bool, num, str } from '../args.js';
 import type { Command } from '../command.js';
 
 function table(rows: SweepRow[]): string {
@@ -26,12 +26,13 @@ function table(rows: SweepRow[]): string {
 export const command: Command = {
   name: 'sweep',
   summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable',
-  usage: ['masa sweep --config <sweep.json> [--out <dir>] [--json] [--quiet]'],
+  usage: ['masa sweep --config <sweep.json> [--out <dir>] [--parallel-models N] [--json] [--quiet]'],
   flags: {
     config: { type: 'string', description: 'sweep config (JSON, see below)', arg: '<file>' },
     out: { type: 'string', description: 'results folder (overrides the config\'s "out")', arg: '<dir>' },
     json: { type: 'boolean', description: 'last stdout line: {"rows":[...]} with one row per model and benchmark' },
     quiet: { type: 'boolean', description: 'no progress output' },
+    'parallel-models': { type: 'number', description: 'models evaluated at once, each with its own per-endpoint concurrency (overrides the config\'s "parallel_models"; default 1)', arg: '<n>' },
   },
   details: `Config:
   {
@@ -40,13 +41,16 @@ export const command: Command = {
     "options": {"mmlu-pro.shots": 5},            as --option
     "generation": {"max_tokens": 4096},          overrides for every model (catalog presets still apply)
     "out": "data/runs", "data": "../datasets",   relative to the config file
+    "parallel_models": 2,                        models evaluated at once (default 1)
     "models": [
       {"model": "qwen3-8b", "endpoints": ["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
        "generation": {"chat_template_kwargs": {"enable_thinking": false}}, "api_key_env": "VLLM_KEY"},
       {"model": "llama-3.1-8b-instruct", "endpoint": "http://gpu3:8000/v1", "benches": ["mmlu-pro"]}
     ]
   }
-Models run one after another, each over all its endpoints. Every (model, benchmark) is an
+Models run one after another (parallel_models / --parallel-models N: N at once, each with its
+own dispatcher and per-endpoint concurrency, so models at different servers keep them all busy;
+models sharing a server multiply its load), each over all its endpoints. Every (model, benchmark) is an
 ordinary run: rerun the sweep to resume it. Status: done (every item answered), partial (some
 failed or missing: rerun), failed (the run could not proceed, e.g. endpoint down: see reason).
 The table is also written to <out>/sweep-<config name>.json.
@@ -55,6 +59,10 @@ Exit status: 0 when all done, 3 otherwise, 130 when interrupted.`,
     const file = str(args, 'config');
     if (!file) throw new MasaError("masa sweep: --config is required (see 'masa sweep --help')", { exitCode: 2 });
     const cfg = readSweepConfig(resolve(file));
+    const parallelModels = num(args, 'parallel-models');
+    if (parallelModels !== undefined && !(Number.isInteger(parallelModels) && parallelModels >= 1)) {
+      throw new MasaError(`masa sweep: --parallel-models must be a whole number >= 1, got ${parallelModels}`, { exitCode: 2 });
+    }
     const out = str(args, 'out') ? resolve(str(args, 'out')!) : (cfg.out ?? runsDir());
     const drain = new AbortController();
     const abort = new AbortController();
@@ -73,6 +81,7 @@ Exit status: 0 when all done, 3 otherwise, 130 when interrupted.`,
         log: (m) => process.stderr.write(m + '\n'),
         drainSignal: drain.signal,
         abortSignal: abort.signal,
+        parallelModels,
       });
     } finally {
       process.off('SIGINT', onSignal);
