@@ -17,7 +17,7 @@ import { BENCHMARKS } from '../bench/registry.js';
 import { summarizeScores, type ItemScore } from '../bench/summary.js';
 import type { Group, Item, TrialScore } from '../bench/types.js';
 import { SAMPLES_FILE, type RunMeta, type SampleRecord } from '../eval/records.js';
-import { listRuns, readRecords } from '../eval/store.js';
+import { listRuns, readRecords, recordScore, replacesKept } from '../eval/store.js';
 import * as aq from 'arquero';
 import { groupScores, type ModelFacts, type TidyScoreRow, type Weighting } from './tables.js';
 
@@ -137,12 +137,11 @@ async function summarizeRun(
     let it = items.get(r.item_id);
     if (!it) items.set(r.item_id, (it = { tags: r.tags ?? {}, cluster: r.cluster ?? r.item_id, gold: r.gold, trials: new Map() }));
     const ok = r.error === null;
-    const prev = it.trials.get(r.trial);
-    if (prev && prev.ok && !ok) continue;
+    if (!replacesKept(it.trials.get(r.trial)?.ok, ok)) continue;
     it.trials.set(r.trial, {
       ok,
       truncated: r.truncated === true,
-      score: ok ? { extracted: r.extracted, rule: r.rule ?? 'none', gold: r.gold ?? '', correct: r.correct === true, ...(r.status ? { status: r.status } : {}) } : null,
+      score: ok ? recordScore(r) : null,
     });
   }
   if (badLine !== null) warn(`${file}:${badLine}: torn last line ignored (an interrupted write; 'masa eval' sets it aside on resume)`);

@@ -10,7 +10,8 @@
  * Two EC gold letters point past their option lists (rows 50 and 56, 0-based). By default they
  * are kept as upstream has them: only a reply naming that non-existent letter scores, so a model
  * that picks the right option text is marked wrong (as upstream marks it). They are listed in
- * `coordinationqaDataIssues`, with the six questions whose printed option letters skip or repeat.
+ * each affected item's `issue` (which `masa eval` and `masa score` report), as are the six questions
+ * whose printed option letters skip or repeat.
  * Option `fixGold: true` instead takes the option whose text equals the stored answer text.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -87,9 +88,6 @@ export function parseOptions(question: string): { options: string[]; labels: str
 function normText(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 }
-
-/** Data problems found while loading (e.g. gold letters past the option list). */
-export const coordinationqaDataIssues: CoordinationQaIssue[] = [];
 
 export function parseCoordinationQaCsv(
   text: string,
@@ -176,8 +174,12 @@ export function loadCoordinationQa(dir: string, options: CoordinationQaOptions):
   const file = join(dir, 'original', 'single_turn_trials.csv');
   if (!existsSync(file)) throw new MasaError(`${file}: CoordinationQA question file not found`);
   const { items, issues } = parseCoordinationQaCsv(readFileSync(file, 'utf8'), file, options);
-  coordinationqaDataIssues.length = 0;
-  coordinationqaDataIssues.push(...issues);
+  const byId = new Map<string, string[]>();
+  for (const i of issues) byId.set(i.id, [...(byId.get(i.id) ?? []), `${i.message} (${i.source})`]);
+  for (const it of items) {
+    const messages = byId.get(it.id);
+    if (messages) it.issue = messages.join('; ');
+  }
   return items.filter((it) => types.includes(it.type));
 }
 

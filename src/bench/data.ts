@@ -36,3 +36,15 @@ export async function loadItems<I extends Item, O extends object>(
   const items = await bench.load(location.dir, { ...bench.defaultOptions, ...options });
   return { items, location };
 }
+
+/** One line per item whose upstream data has a known problem (kept and scored, never dropped), or none. */
+export function issueLines(benchId: string, items: readonly Item[]): string[] {
+  return items.filter((i) => i.issue).map((i) => `${benchId} ${i.id}: ${i.issue}`);
+}
+
+/** The same, folded into one line naming the items (for logs that repeat per model). */
+export function issueSummary(benchId: string, items: readonly Item[]): string | null {
+  const ids = items.filter((i) => i.issue).map((i) => i.id);
+  if (ids.length === 0) return null;
+  return `${benchId}: ${ids.length} item(s) with upstream data issues, kept and scored as upstream (${ids.join(', ')}); 'masa score' lists them`;
+}

@@ -22,6 +22,8 @@ export interface Item {
   cluster: string;
   /** Where the item came from, `file:line`. */
   source: string;
+  /** A problem in the upstream data for this item (e.g. a gold label past the options): kept and reported, never dropped. */
+  issue?: string;
 }
 
 /** One presentation of an item: its repeat index and the option order shown. */

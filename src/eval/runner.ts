@@ -9,6 +9,7 @@ import { mulberry32 } from '../core/rng.js';
 import { runsDir } from '../core/paths.js';
 import type { SamplingPreset } from '../core/catalog.js';
 import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
+import { issueSummary } from '../bench/data.js';
 import { lookupModel, presetFor } from './catalog.js';
 import { EndpointClient, RequestFailure } from './client.js';
 import { bodyAfterCappedTruncation, bodyAfterContextError, capToContext } from './context.js';
@@ -156,6 +157,8 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   const version = masaVersion();
   const commit = gitCommit();
   for (const plan of plans) {
+    const issues = issueSummary(plan.bench.id, plan.items);
+    if (issues) log(issues);
     const scan = await scanRun(plan.dir);
     if (scan.torn) log(`${plan.runId}: torn last line (${scan.torn.bytes} bytes, an interrupted write) set aside in ${scan.torn.file}`);
     if (scan.badLines.length > 0) log(`${plan.runId}: ${scan.badLines.length} corrupt line(s) ignored in ${join(plan.dir, SAMPLES_FILE)} (lines ${scan.badLines.slice(0, 5).join(', ')}${scan.badLines.length > 5 ? ', ...' : ''})`);

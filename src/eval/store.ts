@@ -10,6 +10,7 @@ import { MasaError } from '../core/errors.js';
 import { streamJsonl } from '../core/jsonl.js';
 import { META_FILE, SAMPLES_FILE, type RunMeta, type SampleRecord } from './records.js';
 import type { Redactor } from './redact.js';
+import type { TrialScore } from '../bench/types.js';
 
 export interface TornLine {
   /** Where the torn bytes were moved. */
@@ -183,7 +184,21 @@ export async function* readRecords(runDir: string, opts: ReadOptions = {}): Asyn
 }
 
 /**
- * The record that counts for each (item, trial): the latest success, else the latest error.
+ * The rule for which record counts for an (item, trial) when a log holds several (retries,
+ * resumed runs): the latest success, else the latest error. True when a record with outcome
+ * `nextOk` replaces the one kept so far (`prevOk` undefined: none kept yet).
+ */
+export function replacesKept(prevOk: boolean | undefined, nextOk: boolean): boolean {
+  return prevOk === undefined || nextOk || !prevOk;
+}
+
+/** The trial score a successful record carries, in the form a benchmark's reduce takes. */
+export function recordScore(r: SampleRecord): TrialScore {
+  return { extracted: r.extracted, rule: r.rule ?? 'none', gold: r.gold ?? '', correct: r.correct === true, ...(r.status ? { status: r.status } : {}) };
+}
+
+/**
+ * The record that counts for each (item, trial) (see replacesKept).
  * With `keys`, only records whose request_key is in it (the current plan of a run).
  */
 export async function latestRecords(runDir: string, opts: ReadOptions & { keys?: Set<string> } = {}): Promise<Map<string, SampleRecord>> {
@@ -192,7 +207,7 @@ export async function latestRecords(runDir: string, opts: ReadOptions & { keys?:
     if (opts.keys && !opts.keys.has(r.request_key)) continue;
     const k = `${r.item_id}\u0000${r.trial}`;
     const prev = best.get(k);
-    if (!prev || r.error === null || prev.error !== null) best.set(k, r);
+    if (replacesKept(prev ? prev.error === null : undefined, r.error === null)) best.set(k, r);
   }
   return best;
 }

@@ -8,7 +8,7 @@
 import { summarizeBench, type BenchSummary, type ItemScore } from '../bench/summary.js';
 import type { TrialScore } from '../bench/types.js';
 import type { RunPlan } from './plan.js';
-import { readRecords } from './store.js';
+import { readRecords, recordScore, replacesKept } from './store.js';
 
 interface Compact {
   ok: boolean;
@@ -47,13 +47,12 @@ export async function summarizeRun(plan: RunPlan, keys: Set<string>, onBadLine?:
   for await (const r of readRecords(plan.dir, { onBadLine })) {
     if (!keys.has(r.request_key)) continue;
     const k = `${r.item_id}\u0000${r.trial}`;
-    const prev = latest.get(k);
     const ok = r.error === null;
-    if (prev && prev.ok && !ok) continue;
+    if (!replacesKept(latest.get(k)?.ok, ok)) continue;
     latest.set(k, {
       ok,
       truncated: r.truncated === true,
-      score: ok ? { extracted: r.extracted, rule: r.rule ?? 'none', gold: r.gold ?? '', correct: r.correct === true, ...(r.status ? { status: r.status } : {}) } : null,
+      score: ok ? recordScore(r) : null,
       tokens: r.usage?.completion_tokens ?? 0,
     });
   }

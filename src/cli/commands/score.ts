@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { loadItems } from '../../bench/data.js';
+import { issueLines, loadItems } from '../../bench/data.js';
 import { getBenchmark } from '../../bench/registry.js';
 import { parseBenchOptions, parseResponseLine, rescore, type ResponseLine } from '../../bench/rescore.js';
 import type { ScoreSummary } from '../../bench/summary.js';
@@ -52,6 +52,7 @@ export const command: Command = {
     }
     const options = { ...(bench.defaultOptions as Record<string, unknown>), ...overrides };
     const { items, location } = await loadItems(bench, options, str(args, 'data'));
+    for (const line of issueLines(bench.id, items)) process.stderr.write(`upstream data issue (kept, scored as upstream): ${line}\n`);
 
     const lines: Array<{ where: string; line: ResponseLine }> = [];
     try {
