@@ -5,11 +5,11 @@
  * member of an encrypted archive) and one atomic write, so a failed or interrupted fetch
  * never leaves a corrupt file where a good one was.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { writeFileAtomic } from '../core/atomic.js';
 import { MasaError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import { projectRoot } from '../core/paths.js';
@@ -115,19 +115,6 @@ function describeMismatch(buf: Buffer, bytes: number, expected: string, label: s
 
 function isLfsPointer(buf: Buffer): boolean {
   return buf.length < 1024 && buf.subarray(0, 40).toString('latin1').startsWith('version https://git-lfs.github.com/spec/');
-}
-
-/** Writes through a temporary file in the same folder and a rename, so readers never see half a file. */
-export async function writeAtomic(dest: string, data: Buffer): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
-  const tmp = `${dest}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await writeFile(tmp, data, { flag: 'wx' });
-    await rename(tmp, dest);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw new MasaError(`${dest}: cannot write (${(e as Error).message})`);
-  }
 }
 
 /**
@@ -307,7 +294,7 @@ export async function fetchDatasets(opts: FetchOptions): Promise<FetchedFile[]> 
         origin = got.url;
       }
       const check = checkBytes(spec, data, origin);
-      await writeAtomic(dest, data);
+      writeFileAtomic(dest, data);
       done.push({ dataset: name, path: spec.path, action: existing ? 'replaced' : 'written', check, origin });
       log(`  ${spec.path}: ${existing ? `replaced (was ${wasBad})` : 'written'}, verified by ${check === 'sha256' ? 'sha256' : `the sha256 of ${spec.content!.member}`}`);
     }

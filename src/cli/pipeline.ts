@@ -3,12 +3,13 @@
  * benchmarks, summarize the per-sample logs into score tables, and draw the figures and the report.
  * `masa demo` and the notebooks call these; nothing here computes a statistic of its own.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { groupsCsv, tidyCsv } from '../analysis/load-scores.js';
 import { summarizeResults } from '../analysis/summarize-results.js';
 import { groupScores, type GroupScoreRow, type TidyScoreRow } from '../analysis/tables.js';
 import { benchmarkIds } from '../bench/registry.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import { MasaError } from '../core/errors.js';
 import { loadCatalog, selectModels } from '../core/catalog-load.js';
 import type { ModelInfo } from '../core/catalog.js';
@@ -92,21 +93,14 @@ export interface ScoreTables {
   warnings: string[];
 }
 
-function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 /** Summarizes a results folder into scores.csv (model x benchmark) and groups.csv (one row per model). */
 export async function writeScoreTables(resultsDir: string, outDir: string, dataRoot?: string): Promise<ScoreTables> {
   const res = await summarizeResults(resultsDir, { catalog: loadCatalog(), dataRoot });
   const groups = groupScores(res.rows);
   const scoresFile = join(outDir, 'scores.csv');
   const groupsFile = join(outDir, 'groups.csv');
-  writeAtomic(scoresFile, tidyCsv(res.rows));
-  writeAtomic(groupsFile, groupsCsv(groups));
+  writeFileAtomic(scoresFile, tidyCsv(res.rows));
+  writeFileAtomic(groupsFile, groupsCsv(groups));
   return { tidy: res.rows, groups, scoresCsv: scoresFile, groupsCsv: groupsFile, records: res.records, warnings: res.warnings };
 }
 

@@ -1,6 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic.js';
 import { MasaError } from '../core/errors.js';
 import { projectRoot } from '../core/paths.js';
 import { type FigureSpec, withTitle } from './spec.js';
@@ -62,12 +63,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function writeAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
-
 /**
  * Writes each figure as HTML, SVG and PNG into `outDir`. The static formats are rendered by
  * plotly.js inside one headless Chromium (launched once for all figures).
@@ -80,7 +75,7 @@ export async function exportFigures(specs: readonly FigureSpec[], outDir: string
     copyFileSync(plotlyBundlePath(), join(outDir, 'plotly.min.js'));
     specs.forEach((s, i) => {
       const file = join(outDir, `${s.name}.html`);
-      writeAtomic(file, figureHtml(s));
+      writeFileAtomic(file, figureHtml(s));
       out[i]!.files.html = file;
     });
   }
@@ -90,7 +85,7 @@ export async function exportFigures(specs: readonly FigureSpec[], outDir: string
   specs.forEach((s, i) => {
     for (const f of statics) {
       const file = join(outDir, `${s.name}.${f}`);
-      writeAtomic(file, rendered[i]![f]!);
+      writeFileAtomic(file, rendered[i]![f]!);
       out[i]!.files[f] = file;
     }
   });

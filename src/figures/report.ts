@@ -3,8 +3,7 @@
  * no external file or network request) with the figures, the statistics with their
  * intervals, and a verdict for each of the paper's headline claims.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../core/atomic.js';
 import type { CorrelationReport, PairAnalysis } from '../analysis/analyze-pair.js';
 import { buildFigures, type FigureOptions } from './all-figures.js';
 import { escapeHtml, renderStatic, type ExportOptions } from './export.js';
@@ -160,13 +159,6 @@ ${skipped}
 `;
 }
 
-function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 /** Computes the statistics, draws every figure as SVG (one headless Chromium) and writes the page. */
 export async function writeReport(data: FigureData, file: string, opts: ReportOptions & FigureOptions & { exportOptions?: ExportOptions; generated?: string } = {}): Promise<{ file: string; stats: ReportStats; figures: string[] }> {
   const stats = reportStats(data, opts);
@@ -174,6 +166,6 @@ export async function writeReport(data: FigureData, file: string, opts: ReportOp
   const rendered = await renderStatic(set.figures, ['svg'], opts.exportOptions);
   const figures = set.figures.map((spec, i) => ({ spec, svg: rendered[i]!.svg!.toString('utf8') }));
   const html = reportHtml(stats, figures, { source: data.source, generated: opts.generated ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'), skipped: set.skipped });
-  writeAtomic(file, html);
+  writeFileAtomic(file, html);
   return { file, stats, figures: set.figures.map((f) => f.name) };
 }

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic.js';
 import { loadCatalog } from '../../core/catalog-load.js';
 import { MasaError } from '../../core/errors.js';
 import { groupsCsv, tidyCsv } from '../../analysis/load-scores.js';
@@ -42,9 +41,7 @@ export const command: Command = {
     });
     const groups = groupScores(res.rows, weighting as Weighting);
     const write = (file: string | undefined, text: string): void => {
-      if (!file) return;
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
+      if (file) writeFileAtomic(file, text);
     };
     write(str(args, 'out'), tidyCsv(res.rows));
     write(str(args, 'groups-out'), groupsCsv(groups));
