@@ -10,5 +10,8 @@ fi
 export MASA_ROOT="$root"
 export JUPYTER_PATH="$root/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 export PATH="$root/node_modules/.bin:$PATH"
+extra=()
+# Jupyter refuses to start as root without this; containers and fresh machines often are root.
+[ "$(id -u)" -eq 0 ] && extra+=(--allow-root)
 cd "$root/notebooks"
-exec /usr/bin/jupyter-notebook --no-browser --ip=127.0.0.1 --NotebookApp.kernel_spec_manager_class=jupyter_client.kernelspec.KernelSpecManager "$@"
+exec /usr/bin/jupyter-notebook "${extra[@]}" --no-browser --ip=127.0.0.1 --NotebookApp.kernel_spec_manager_class=jupyter_client.kernelspec.KernelSpecManager "$@"
