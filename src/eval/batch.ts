@@ -15,9 +15,9 @@ import { loadItems } from '../bench/data.js';
 import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
 import { lookupModel, presetFor } from './catalog.js';
 import { chatResultFromBody } from './client.js';
-import { runHash, type GenerationOverrides, type GenerationSettings } from './generation.js';
+import { runHash, type GenerationSettings } from './generation.js';
 import { failureRecord, successRecord } from './outcome.js';
-import { hashedOptions, planRun, plannedRequests, resolveBench, selectItems, type RunPlan } from './plan.js';
+import { hashedOptions, planRun, plannedRequests, resolveBench, selectItems, type RunPlan, type RunSelection } from './plan.js';
 import { gitCommit, hashDataset, masaVersion } from './provenance.js';
 import { META_FILE, SAMPLES_FILE, modelSlug, type RunMeta, type RunSession } from './records.js';
 import { Redactor } from './redact.js';
@@ -38,19 +38,9 @@ export function parseCustomId(id: string): { runId: string; trial: number; keyPr
   return { runId: parts[1]!, trial, keyPrefix: parts[3]!, itemId: parts.slice(4).join('|') };
 }
 
-export interface BatchExportConfig {
-  model: string;
-  benches: Array<string | AnyBenchmark>;
+export interface BatchExportConfig extends RunSelection {
   /** The JSONL file to write. */
   output: string;
-  seed?: number;
-  limit?: number | null;
-  out?: string;
-  dataRoot?: string;
-  options?: Record<string, Record<string, unknown>>;
-  generation?: GenerationOverrides;
-  greedy?: boolean;
-  preset?: SamplingPreset | null;
   /** Export every request, not only those the run has no answer for. */
   all?: boolean;
 }

@@ -14,6 +14,22 @@ import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
 import { buildBody, requestKey, requestSeed, resolveGeneration, runHash, type ChatBody, type GenerationOverrides, type ResolvedGeneration } from './generation.js';
 import { modelSlug } from './records.js';
 
+/** What selects a run's requests, shared by online evaluation (EvalConfig) and batch export. */
+export interface RunSelection {
+  model: string;
+  benches: Array<string | AnyBenchmark>;
+  seed?: number;
+  limit?: number | null;
+  out?: string;
+  dataRoot?: string;
+  /** Benchmark options by benchmark id, '*' for all (see optionsByBench). */
+  options?: Record<string, Record<string, unknown>>;
+  generation?: GenerationOverrides;
+  greedy?: boolean;
+  /** The sampling preset to use; undefined = look the model up in the catalog; null = none. */
+  preset?: SamplingPreset | null;
+}
+
 export interface PlanConfig {
   model: string;
   seed: number;

@@ -8,15 +8,14 @@ import { MasaError } from '../core/errors.js';
 import { mulberry32 } from '../core/rng.js';
 import { runsDir } from '../core/paths.js';
 import type { SamplingPreset } from '../core/catalog.js';
-import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
+import type { Item, Trial } from '../bench/types.js';
 import { issueSummary } from '../bench/data.js';
 import { lookupModel, presetFor } from './catalog.js';
 import { EndpointClient, RequestFailure } from './client.js';
 import { bodyAfterCappedTruncation, bodyAfterContextError, capToContext } from './context.js';
 import { Dispatcher, type JobInput, type Outcome } from './dispatcher.js';
-import type { GenerationOverrides } from './generation.js';
 import { failureRecord, successRecord, type RecordInput } from './outcome.js';
-import { planRun, plannedRequests, resolveBench, type RunPlan } from './plan.js';
+import { planRun, plannedRequests, resolveBench, type RunPlan, type RunSelection } from './plan.js';
 import { Progress, type ProgressCounters, type ProgressMode } from './progress.js';
 import { gitCommit, hashDataset, masaVersion } from './provenance.js';
 import type { RunMeta, RunSession, SampleRecord } from './records.js';
@@ -26,24 +25,12 @@ import { summarizeRun, type RunSummary } from './summarize.js';
 import { join } from 'node:path';
 import { SAMPLES_FILE } from './records.js';
 
-export interface EvalConfig {
-  model: string;
+export interface EvalConfig extends RunSelection {
   endpoints: string[];
-  benches: Array<string | AnyBenchmark>;
   apiKey?: string;
-  limit?: number | null;
   /** Per-endpoint ceiling of requests in flight (default 32). */
   concurrency?: number;
   minConcurrency?: number;
-  seed?: number;
-  out?: string;
-  dataRoot?: string;
-  /** Benchmark options by benchmark id, '*' for all (see plan.ts optionsByBench). */
-  options?: Record<string, Record<string, unknown>>;
-  generation?: GenerationOverrides;
-  greedy?: boolean;
-  /** The sampling preset to use; undefined = look the model up in the catalog; null = none. */
-  preset?: SamplingPreset | null;
   timeoutMs?: number;
   maxAttempts?: number;
   itemBudgetMs?: number;
