@@ -17,6 +17,14 @@ export interface JobInput<T> {
   ctx: T;
 }
 
+/**
+ * What a job source yields when it has nothing to send now but will have more later (the next
+ * turn of an episode waits for this turn's answer). The source is asked again after every
+ * completion, and whenever `wake()` is called.
+ */
+export const IDLE: unique symbol = Symbol('idle');
+export type SourceItem<T> = JobInput<T> | typeof IDLE;
+
 /** `max_tokens`: what the last request sent (it differs from the job's body when `resend` changed it). */
 export type Outcome =
   | { ok: true; result: ChatResult; latency_ms: number; endpoint: string; attempts: number; max_tokens?: number | null }
@@ -141,7 +149,7 @@ export class Dispatcher<T> {
   private readonly o: DispatcherOptions<T>;
   private readonly slots: Slot[];
   private readonly retries = new RetryHeap<T>();
-  private source: Iterator<JobInput<T>> | null = null;
+  private source: Iterator<SourceItem<T>> | null = null;
   private sourceDone = false;
   private inFlight = 0;
   private pendingOutcomes = 0;
@@ -180,13 +188,18 @@ export class Dispatcher<T> {
   }
 
   /** Runs every job the source yields; resolves when all are done or the run was stopped. */
-  run(source: Iterator<JobInput<T>>): Promise<void> {
+  run(source: Iterator<SourceItem<T>>): Promise<void> {
     this.source = source;
     return new Promise<void>((resolve, reject) => {
       this.resolveRun = resolve;
       this.rejectRun = reject;
       this.pump();
     });
+  }
+
+  /** Asks an idle source again: work appeared that no completion of this dispatcher announced (another dispatcher's answer). */
+  wake(): void {
+    if (this.source && !this.fatal) this.pump();
   }
 
   /** drain: start nothing new, let requests in flight finish. abort: also cancel those (not recorded). */
@@ -235,6 +248,7 @@ export class Dispatcher<T> {
       this.sourceDone = true;
       return undefined;
     }
+    if (r.value === IDLE) return undefined;
     return { body: r.value.body, ctx: r.value.ctx, attempts: 0, firstStart: now, readyAt: now, last: null, lastEndpoint: null, resent: false };
   }
 

@@ -11,13 +11,16 @@ import { hash32 } from '../core/rng.js';
 import { loadItems, type DatasetLocation } from '../bench/data.js';
 import { getBenchmark } from '../bench/registry.js';
 import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
+import type { AnyGame } from '../play/types.js';
+import { getGame, isGame } from '../play/registry.js';
 import { buildBody, requestKey, requestSeed, resolveGeneration, runHash, type ChatBody, type GenerationOverrides, type ResolvedGeneration } from './generation.js';
 import { modelSlug } from './records.js';
 
 /** What selects a run's requests, shared by online evaluation (EvalConfig) and batch export. */
 export interface RunSelection {
   model: string;
-  benches: Array<string | AnyBenchmark>;
+  /** Benchmark and game ids, or benchmark/game objects (a game is recognised by its `seats`). */
+  benches: Array<string | AnyBenchmark | AnyGame>;
   seed?: number;
   limit?: number | null;
   out?: string;
@@ -94,7 +97,10 @@ export function optionsByBench(values: Record<string, unknown>): Record<string, 
   return out;
 }
 
-export function benchOptions(bench: AnyBenchmark, all: Record<string, Record<string, unknown>>, known: readonly AnyBenchmark[]): Record<string, unknown> {
+/** What option checking needs of a benchmark or a game. */
+export type OptionOwner = Pick<AnyBenchmark, 'id' | 'optionDocs' | 'defaultOptions'>;
+
+export function benchOptions(bench: OptionOwner, all: Record<string, Record<string, unknown>>, known: readonly OptionOwner[]): Record<string, unknown> {
   const docs = bench.optionDocs as Record<string, { choices?: readonly unknown[] }>;
   const chosen: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(all['*'] ?? {})) {
@@ -120,7 +126,7 @@ export function benchOptions(bench: AnyBenchmark, all: Record<string, Record<str
  * The first `limit` items of a seeded order (by a hash of seed and id, not the file order, which is
  * often sorted by category). A larger limit keeps every item a smaller one chose, so it extends a run.
  */
-export function selectItems<I extends Item>(items: readonly I[], limit: number | null, seed: number): I[] {
+export function selectItems<I extends { id: string }>(items: readonly I[], limit: number | null, seed: number): I[] {
   if (limit === null || limit >= items.length) return items.slice();
   const keyed = items.map((it) => ({ it, h: hash32(`${seed}|${it.id}`) }));
   keyed.sort((a, b) => a.h - b.h || (a.it.id < b.it.id ? -1 : a.it.id > b.it.id ? 1 : 0));
@@ -134,11 +140,24 @@ export function hashedOptions(options: Record<string, unknown>): Record<string, 
   return Object.fromEntries(Object.entries(options).filter(([k]) => !UNHASHED_OPTIONS.has(k)));
 }
 
-export function resolveBench(b: string | AnyBenchmark): AnyBenchmark {
-  return typeof b === 'string' ? getBenchmark(b) : b;
+export function resolveBench(b: string | AnyBenchmark | AnyGame): AnyBenchmark {
+  if (isGameSelection(b)) throw new MasaError(`${typeof b === 'string' ? b : b.id} is an interactive game: it runs online (masa eval), not here`, { exitCode: 2 });
+  return typeof b === 'string' ? getBenchmark(b) : (b as AnyBenchmark);
 }
 
-export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: readonly AnyBenchmark[]): Promise<RunPlan> {
+/** True for a game id or a game object (games have seats; benchmarks do not). */
+export function isGameSelection(b: string | AnyBenchmark | AnyGame): boolean {
+  return typeof b === 'string' ? isGame(b) : 'seats' in b;
+}
+
+/** The selection split into benchmarks and games, each in the order given. */
+export function splitSelection(sel: ReadonlyArray<string | AnyBenchmark | AnyGame>): { benches: AnyBenchmark[]; games: AnyGame[] } {
+  const games = sel.filter(isGameSelection).map((g) => (typeof g === 'string' ? getGame(g) : (g as AnyGame)));
+  const benches = sel.filter((b) => !isGameSelection(b)).map(resolveBench);
+  return { benches, games };
+}
+
+export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: readonly OptionOwner[]): Promise<RunPlan> {
   const options = benchOptions(bench, cfg.options, known);
   const { items: all, location } = await loadItems(bench, options, cfg.dataRoot);
   if (all.length === 0) throw new MasaError(`${bench.id}: no items found in ${location.dir}`);

@@ -58,6 +58,8 @@ export interface SampleRecord {
 /** What a run's metadata file records next to its samples. */
 export interface RunMeta {
   v: 1;
+  /** 'game' for an interactive game run (records in turns.jsonl, see episode-records.ts); absent for a benchmark run. */
+  kind?: 'benchmark' | 'game';
   run_id: string;
   model: string;
   /** Catalog id the model was matched to (for family, size, ...), or null. */

@@ -13,9 +13,13 @@ import { issueSummary } from '../bench/data.js';
 import { lookupModel, presetFor } from './catalog.js';
 import { EndpointClient, RequestFailure } from './client.js';
 import { bodyAfterCappedTruncation, bodyAfterContextError, capToContext } from './context.js';
-import { Dispatcher, type JobInput, type Outcome } from './dispatcher.js';
+import { Dispatcher, IDLE, type JobInput, type Outcome, type SourceItem } from './dispatcher.js';
+import { planGameRun, type GamePlan } from './game-plan.js';
+import { MAIN_POOL, openGameRuns } from './game-runs.js';
+import type { TurnCtx } from './episodes.js';
+import { summarizeGameRun, type GameRunSummary } from './game-summary.js';
 import { failureRecord, successRecord, type RecordInput } from './outcome.js';
-import { planRun, plannedRequests, resolveBench, type RunPlan, type RunSelection } from './plan.js';
+import { planRun, plannedRequests, splitSelection, type RunPlan, type RunSelection } from './plan.js';
 import { Progress, type ProgressCounters, type ProgressMode } from './progress.js';
 import { gitCommit, hashDataset, masaVersion } from './provenance.js';
 import type { RunMeta, RunSession, SampleRecord } from './records.js';
@@ -53,7 +57,8 @@ export interface EvalConfig extends RunSelection {
 }
 
 export interface EvalResult {
-  runs: RunSummary[];
+  /** One per benchmark and game, in the order asked (games' summaries have kind 'game'). */
+  runs: Array<RunSummary | GameRunSummary>;
   interrupted: boolean;
 }
 
@@ -68,6 +73,7 @@ interface RunCtx {
 }
 
 interface JobCtx {
+  kind?: undefined;
   run: RunCtx;
   item: Item;
   trial: Trial;
@@ -127,20 +133,37 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   const maxModelLen = cfg.maxModelLen !== undefined ? cfg.maxModelLen : servedMaxLen;
   const seed = cfg.seed ?? 0;
   const out = cfg.out ?? runsDir();
-  const benches = cfg.benches.map(resolveBench);
+  const { benches, games: gameDefs } = splitSelection(cfg.benches);
+  const known = [...benches, ...gameDefs];
+  const planCfg = { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out };
   const plans: RunPlan[] = [];
-  for (const b of benches) {
-    plans.push(
-      await planRun(
-        b,
-        { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out },
-        benches,
-      ),
-    );
-  }
+  for (const b of benches) plans.push(await planRun(b, planCfg, known));
+  const gamePlans: GamePlan[] = gameDefs.map((g) => planGameRun(g, planCfg, known));
 
   const counters: ProgressCounters = { total: 0, done: 0, resumed: 0, errors: 0, truncated: 0, completionTokens: 0, inFlight: () => 0, waiting: () => 0 };
   const runs: RunCtx[] = [];
+  const newSession = (planned: number, torn: string | null): RunSession => ({
+    mode: 'online',
+    started_at: new Date().toISOString(),
+    finished_at: null,
+    endpoints: clients.map((c) => c.baseUrl),
+    limit: cfg.limit ?? null,
+    planned,
+    resumed: 0,
+    requested: 0,
+    succeeded: 0,
+    failed: 0,
+    interrupted: false,
+    torn,
+    context: { max_model_len: maxModelLen, capped: 0, resent_after_400: 0, resent_after_truncation: 0 },
+    client: {
+      concurrency: cfg.concurrency ?? 32,
+      min_concurrency: cfg.minConcurrency ?? null,
+      timeout_ms: cfg.timeoutMs ?? 600_000,
+      max_attempts: cfg.maxAttempts ?? 6,
+      item_budget_ms: cfg.itemBudgetMs ?? 3_600_000,
+    },
+  });
   const version = masaVersion();
   const commit = gitCommit();
   for (const plan of plans) {
@@ -149,30 +172,9 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     const scan = await scanRun(plan.dir);
     if (scan.torn) log(`${plan.runId}: torn last line (${scan.torn.bytes} bytes, an interrupted write) set aside in ${scan.torn.file}`);
     if (scan.badLines.length > 0) log(`${plan.runId}: ${scan.badLines.length} corrupt line(s) ignored in ${join(plan.dir, SAMPLES_FILE)} (lines ${scan.badLines.slice(0, 5).join(', ')}${scan.badLines.length > 5 ? ', ...' : ''})`);
-    const now = new Date().toISOString();
     const previous = readMeta(plan.dir);
-    const session: RunSession = {
-      mode: 'online',
-      started_at: now,
-      finished_at: null,
-      endpoints: clients.map((c) => c.baseUrl),
-      limit: cfg.limit ?? null,
-      planned: plan.total,
-      resumed: 0,
-      requested: 0,
-      succeeded: 0,
-      failed: 0,
-      interrupted: false,
-      torn: scan.torn?.file ?? null,
-      context: { max_model_len: maxModelLen, capped: 0, resent_after_400: 0, resent_after_truncation: 0 },
-      client: {
-        concurrency: cfg.concurrency ?? 32,
-        min_concurrency: cfg.minConcurrency ?? null,
-        timeout_ms: cfg.timeoutMs ?? 600_000,
-        max_attempts: cfg.maxAttempts ?? 6,
-        item_budget_ms: cfg.itemBudgetMs ?? 3_600_000,
-      },
-    };
+    const session = newSession(plan.total, scan.torn?.file ?? null);
+    const now = session.started_at;
     const meta: RunMeta = {
       v: 1,
       run_id: plan.runId,
@@ -200,6 +202,48 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   }
 
   const concurrency = Math.max(1, Math.floor(cfg.concurrency ?? 32));
+  const dispatcherOptions = {
+    concurrency,
+    minConcurrency: cfg.minConcurrency,
+    timeoutMs: cfg.timeoutMs ?? 600_000,
+    maxAttempts: cfg.maxAttempts ?? 6,
+    itemBudgetMs: cfg.itemBudgetMs ?? 3_600_000,
+    backoffBaseMs: cfg.backoffBaseMs,
+    backoffMaxMs: cfg.backoffMaxMs,
+    maxPendingOutcomes: concurrency * clients.length * 2,
+  };
+  const games = await openGameRuns({
+    plans: gamePlans,
+    model: cfg.model,
+    catalogId,
+    served,
+    mainEndpoints: clients.map((c) => c.baseUrl),
+    apiKey: cfg.apiKey,
+    redactor,
+    generation: cfg.generation ?? {},
+    greedy: cfg.greedy ?? false,
+    preset,
+    session: newSession,
+    metaBase: {
+      v: 1,
+      model: cfg.model,
+      catalog_id: catalogId,
+      served,
+      endpoints: clients.map((c) => c.baseUrl),
+      seed,
+      limit: cfg.limit ?? null,
+      masa_version: version,
+      git_commit: commit,
+      data_root: null,
+      finished_at: null,
+    },
+    counters,
+    dispatcher: { ...dispatcherOptions, seed },
+    skipModelCheck: cfg.skipModelCheck ?? false,
+    // Enough episodes in play to keep every slot busy while each waits for its answer.
+    maxActive: Math.max(8, 2 * concurrency * clients.length),
+    log,
+  });
   const writeRecord = (ctx: JobCtx, rec: SampleRecord): void => {
     ctx.run.writer.append(rec);
     counters.done++;
@@ -212,18 +256,12 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       counters.completionTokens += rec.usage?.completion_tokens ?? 0;
     }
   };
-  const dispatcher = new Dispatcher<JobCtx>({
+  const dispatcher = new Dispatcher<JobCtx | TurnCtx>({
+    ...dispatcherOptions,
     endpoints: clients,
-    concurrency,
-    minConcurrency: cfg.minConcurrency,
-    timeoutMs: cfg.timeoutMs ?? 600_000,
-    maxAttempts: cfg.maxAttempts ?? 6,
-    itemBudgetMs: cfg.itemBudgetMs ?? 3_600_000,
-    backoffBaseMs: cfg.backoffBaseMs,
-    backoffMaxMs: cfg.backoffMaxMs,
     rng: mulberry32(seed ^ 0x5bd1e995),
-    maxPendingOutcomes: concurrency * clients.length * 2,
-    onOutcome(ctx: JobCtx, o: Outcome): void | Promise<void> {
+    onOutcome(ctx: JobCtx | TurnCtx, o: Outcome): void | Promise<void> {
+      if (ctx.kind === 'turn') return ctx.driver.handle(ctx, o);
       const input: RecordInput = { plan: ctx.run.plan, item: ctx.item, trial: ctx.trial, key: ctx.key };
       // `=== false`, not `!o.ok`: tslab type-checks src without strictNullChecks, where truthiness does not narrow the union.
       if (o.ok === false) {
@@ -236,16 +274,18 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     },
     beforeStart() {
       for (const run of runs) run.writer.flush();
+      games.flush();
     },
-    resend(ctx: JobCtx, body, event) {
-      const context = ctx.run.session.context!;
+    resend(ctx: JobCtx | TurnCtx, body, event) {
+      const session = ctx.kind === 'turn' ? games.session(ctx.driver) : ctx.run.session;
+      const context = session.context!;
       if (event.failure) {
         if (event.failure.status !== 400) return null;
         const next = bodyAfterContextError(body, event.failure.message, maxModelLen);
         if (next) context.resent_after_400++;
         return next;
       }
-      const planned = ctx.run.plan.generation.settings.max_tokens ?? null;
+      const planned = ctx.kind === 'turn' ? ctx.plannedMaxTokens : (ctx.run.plan.generation.settings.max_tokens ?? null);
       const r = event.result;
       // The server's own prompt count and context length (from the card) say how much room there was.
       const next = bodyAfterCappedTruncation(body, planned, r.finish_reason, r.usage?.prompt_tokens ?? null, maxModelLen);
@@ -253,10 +293,13 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       return next;
     },
   });
-  counters.inFlight = () => dispatcher.active;
-  counters.waiting = () => dispatcher.waiting;
+  const partners = games.partnerDispatchers;
+  const all = [dispatcher, ...partners];
+  counters.inFlight = () => all.reduce((n, d) => n + d.active, 0);
+  counters.waiting = () => all.reduce((n, d) => n + d.waiting, 0);
+  games.setMainWake(() => dispatcher.wake());
 
-  function* source(): Generator<JobInput<JobCtx>> {
+  function* benchSource(): Generator<JobInput<JobCtx>> {
     for (const run of runs) {
       const done = run.done;
       for (const req of plannedRequests(run.plan)) {
@@ -276,17 +319,41 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     }
   }
 
-  const label = `${cfg.model} ${plans.map((p) => p.bench.id).join(',')}:`;
+  // Game turns first: an episode's next turn waits on this one, so its chain should start early;
+  // single-turn requests fill every slot the episodes leave free.
+  function* source(): Generator<SourceItem<JobCtx | TurnCtx>> {
+    const single = benchSource();
+    let singleDone = false;
+    for (;;) {
+      const turn = games.take(MAIN_POOL);
+      if (turn) {
+        yield turn;
+        continue;
+      }
+      if (!singleDone) {
+        const r = single.next();
+        if (!r.done) {
+          yield r.value;
+          continue;
+        }
+        singleDone = true;
+      }
+      if (games.finished()) return;
+      yield IDLE;
+    }
+  }
+
+  const label = `${cfg.model} ${[...plans.map((p) => p.bench.id), ...gamePlans.map((p) => p.game.id)].join(',')}:`;
   progress = new Progress(counters, label, cfg.progress ?? 'auto', process.stderr, cfg.progressIntervalMs);
   let interrupted = false;
   const onDrain = (): void => {
     interrupted = true;
-    log(`stopping: waiting for ${dispatcher.active} request(s) in flight (interrupt again to abandon them)`);
-    dispatcher.stop('drain');
+    log(`stopping: waiting for ${counters.inFlight()} request(s) in flight (interrupt again to abandon them)`);
+    for (const d of all) d.stop('drain');
   };
   const onAbort = (): void => {
     interrupted = true;
-    dispatcher.stop('abort');
+    for (const d of all) d.stop('abort');
   };
   cfg.drainSignal?.addEventListener('abort', onDrain, { once: true });
   cfg.abortSignal?.addEventListener('abort', onAbort, { once: true });
@@ -295,7 +362,12 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   progress.start();
   let failure: Error | null = null;
   try {
-    await dispatcher.run(source());
+    const main = dispatcher.run(source());
+    // A failure of one dispatcher stops the others, so nothing waits on a turn that will never come.
+    await Promise.all([main, ...games.runPartners()].map((p) => p.catch((e: Error) => {
+      for (const d of all) d.stop('abort');
+      throw e;
+    })));
   } catch (e) {
     failure = e as Error;
     interrupted = true;
@@ -306,7 +378,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     cfg.abortSignal?.removeEventListener('abort', onAbort);
   }
 
-  const summaries: RunSummary[] = [];
+  const summaries: Array<RunSummary | GameRunSummary> = [];
   const stats = dispatcher.stats();
   const finished = new Date().toISOString();
   for (const run of runs) {
@@ -319,6 +391,16 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     run.meta.finished_at = finished;
     writeMeta(run.plan.dir, run.meta, redactor);
     summaries.push(await summarizeRun(run.plan, run.keys));
+  }
+  for (const g of games.runs) {
+    g.log.close();
+    g.session.requested = g.driver.stats.requested;
+    g.session.finished_at = finished;
+    g.session.interrupted = interrupted;
+    g.session.endpoint_stats = [...stats, ...partners.flatMap((d) => d.stats())];
+    g.meta.finished_at = finished;
+    writeMeta(g.plan.dir, g.meta, redactor);
+    summaries.push(await summarizeGameRun(g.plan));
   }
   if (failure) throw new MasaError(redactor.text(failure.message));
   return { runs: summaries, interrupted };

@@ -5,7 +5,7 @@
  * last line is cut off, set aside in samples.torn-<time>.jsonl and reported, never merged. Readers stream, so memory stays bounded.
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { MasaError } from '../core/errors.js';
 import { streamJsonl } from '../core/jsonl.js';
 import { META_FILE, SAMPLES_FILE, type RunMeta, type SampleRecord } from './records.js';
@@ -45,7 +45,7 @@ export function setAsideTornTail(file: string, now = new Date()): TornLine | nul
     const torn = Buffer.alloc(size - cut);
     readSync(fd, torn, 0, torn.length, cut);
     const stamp = now.toISOString().replace(/[:.]/g, '-');
-    const side = join(file, '..', `samples.torn-${stamp}.jsonl`);
+    const side = join(file, '..', `${basename(file, '.jsonl')}.torn-${stamp}.jsonl`);
     writeFileSync(side, torn);
     ftruncateSync(fd, cut);
     return { file: side, bytes: torn.length };
@@ -106,7 +106,8 @@ export class SampleWriter {
     this.fd = openSync(file, 'a');
   }
 
-  append(record: SampleRecord): void {
+  /** A SampleRecord, a game run's TurnRecord/EpisodeRecord, or any other JSON line of a run's log. */
+  append(record: object): void {
     if (this.fd === null) throw new Error(`${this.file}: writer closed`);
     const line = this.redactor.text(JSON.stringify(record)) + '\n';
     this.pending.push(line);

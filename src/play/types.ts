@@ -12,7 +12,7 @@
  * through `readPrompt` and `simAct`. Actions and observations are plain JSON: they are recorded.
  */
 import type { Rng } from '../core/rng.js';
-import type { ChatMessage, OptionDoc } from '../bench/types.js';
+import type { ChatMessage, GenerationHints, OptionDoc } from '../bench/types.js';
 
 /**
  * The score groups games feed, beside the benchmarks' SA, MA-U and MA-P: MA-C (efficient
@@ -121,6 +121,8 @@ export interface Game<S, O, A, Opt extends object = Record<string, unknown>> {
   /** Applies a legal action. Throws on an illegal one (the runner validates first). */
   step(state: S, seat: Seat, action: A): StepResult<S>;
 
+  /** Generation settings the game asks for (default: max_tokens 1024, the model's own sampling). */
+  generation?(options: Opt): GenerationHints;
   /** The chat messages that ask an LLM for its action. */
   prompt(obs: O, options: Opt): ChatMessage[];
   /** Reads an action out of a reply. Looks only at `reply` (untrusted) and the legal moves of `obs`. */

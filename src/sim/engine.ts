@@ -10,6 +10,7 @@
  * messages, request seed, temperature, choice index): the same request gets the same answer.
  */
 import type { ModelInfo } from '../core/catalog.js';
+import type { AnyGame } from '../play/types.js';
 import { hash32, mulberry32 } from '../core/rng.js';
 import type { ChatRequest } from './api.js';
 import type { ItemIndex, Recognised } from './item-index.js';
@@ -17,6 +18,7 @@ import { invNorm } from './normal.js';
 import { abilityOf, type GroupName, type Profile } from './profile.js';
 import { countTokens, cutToTokens } from './tokens.js';
 import { RAMBLE_UNIT, writeAnswer } from './writers.js';
+import { recognizeGame, type GameTurn } from './play.js';
 
 export interface SimModel {
   /** Served name, `sim/<catalog id>`. */
@@ -39,6 +41,8 @@ export interface ChoiceOut {
 
 export interface Completion {
   recognised: Recognised | null;
+  /** The game turn the request was read as, when it matched no benchmark item. */
+  game: GameTurn | null;
   thinking: boolean;
   choices: ChoiceOut[];
 }
@@ -74,6 +78,8 @@ export class Engine {
     readonly index: ItemIndex,
     readonly profile: Profile,
     readonly seed: number,
+    /** The games whose turns it plays (default: every registered game). */
+    readonly games?: readonly AnyGame[],
   ) {}
 
   ability(model: ModelInfo, benchId: string, group: GroupName, thinking: boolean): number {
@@ -101,6 +107,8 @@ export class Engine {
     const thinking = model.info.thinking && req.enableThinking !== false;
     const budget = req.maxTokens ?? Math.max(1, model.maxModelLen - promptTokens);
     const base = mix(mix(this.modelHash(model.name), hashContents(req.contents)), mix(hash32(String(req.seed ?? '')), hash32(String(req.temperature ?? ''))));
+    const game = recognised ? null : recognizeGame(req, this.games);
+    if (game) return { recognised: null, game, thinking, choices: this.play(model, game, req, base, budget, thinking) };
     const lean = recognised ? hash32(`${model.name}|${recognised.entry.benchId}|${recognised.entry.itemId}`) : undefined;
     const choices: ChoiceOut[] = [];
     for (let i = 0; i < req.n; i++) {
@@ -129,7 +137,19 @@ export class Engine {
       }
       choices.push(finish(written.working, written.answer, written.ramble, thinking, budget, req, intended));
     }
-    return { recognised, thinking, choices };
+    return { recognised, game: null, thinking, choices };
+  }
+
+  /** A game turn: the move each choice makes at the model's skill for the game's group. */
+  private play(model: SimModel, turn: GameTurn, req: ChatRequest, base: number, budget: number, thinking: boolean): ChoiceOut[] {
+    const skill = this.ability(model.info, turn.game.id, turn.game.group, thinking);
+    const choices: ChoiceOut[] = [];
+    for (let i = 0; i < req.n; i++) {
+      const text = turn.game.simAct(turn.obs, skill, mulberry32(mix(base, i)), turn.game.defaultOptions);
+      const working = thinking ? 'Let me look at the state of the game and the moves I have.' : '';
+      choices.push(finish(working, text, false, thinking, budget, req, null));
+    }
+    return choices;
   }
 }
 

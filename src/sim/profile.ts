@@ -12,7 +12,8 @@
  *     "item_correlation": 0.5,               // rho in [0, 1): share of the latent variance fixed per item
  *                                            // (how much "hard items are hard for every model"); 0 = iid
  *     "params": "geomean",                   // size used for MoE models: "total" | "active" | "geomean"
- *     "groups": {                            // one curve per benchmark group: "SA", "MA-U", "MA-P"
+ *     "groups": {                            // one curve per group: "SA", "MA-U", "MA-P" (benchmarks),
+ *                                            // "MA-C", "MA-A", "MA-P-play" (games: the players' skill)
  *       "SA": { "intercept": -3, "log2_params": 0.45, "generation": 0.5, "thinking": 1.0,
  *               "floor": 0, "ceiling": 0.95 }          // or { "fixed": 0.6 }
  *     },
@@ -25,7 +26,10 @@
  *           + generation * (generation_rank - 1) + thinking * [thinking on] + family offset + bench offset)
  * where floor/ceiling come from the benchmark entry when given, else from the group. A `fixed`
  * value anywhere replaces the curve (precedence: models > benchmarks > groups).
- * ability is the probability that one response is scored correct by the benchmark's own score().
+ * ability is the probability that one response is scored correct by the benchmark's own score();
+ * for a game it is the simulated player's skill (src/sim/play.ts): 1 plays as the game's best
+ * scripted partner, 0 picks legal moves at random. A group the profile leaves out gets the flat
+ * default curve (0.5 for every model).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,8 +37,9 @@ import type { ModelInfo } from '../core/catalog.js';
 import { MasaError } from '../core/errors.js';
 import { projectRoot } from '../core/paths.js';
 
-export type GroupName = 'SA' | 'MA-U' | 'MA-P';
-export const GROUP_NAMES: readonly GroupName[] = ['SA', 'MA-U', 'MA-P'];
+/** The benchmark groups, and the groups the games feed (their simulated players' skill). */
+export type GroupName = 'SA' | 'MA-U' | 'MA-P' | 'MA-C' | 'MA-A' | 'MA-P-play';
+export const GROUP_NAMES: readonly GroupName[] = ['SA', 'MA-U', 'MA-P', 'MA-C', 'MA-A', 'MA-P-play'];
 
 export interface Curve {
   intercept: number;
@@ -100,7 +105,7 @@ export function parseProfile(raw: unknown, file: string): Profile {
 
   const groups = {} as Record<GroupName, Curve>;
   const rawGroups = raw.groups === undefined ? {} : raw.groups;
-  if (!isObj(rawGroups)) fail('groups', 'must be an object keyed by SA, MA-U, MA-P');
+  if (!isObj(rawGroups)) fail('groups', `must be an object keyed by ${GROUP_NAMES.join(', ')}`);
   keysOnly(rawGroups as Json, GROUP_NAMES, 'groups');
   for (const g of GROUP_NAMES) {
     const c = (rawGroups as Json)[g];

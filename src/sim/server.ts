@@ -11,6 +11,7 @@ import { MasaError } from '../core/errors.js';
 import { mulberry32 } from '../core/rng.js';
 import { BENCHMARKS } from '../bench/registry.js';
 import type { AnyBenchmark } from '../bench/types.js';
+import type { AnyGame } from '../play/types.js';
 import {
   ApiError,
   EMULATED_VLLM_VERSION,
@@ -59,6 +60,8 @@ export interface SimulatorOptions {
   models?: readonly ModelInfo[];
   /** Benchmarks whose items are recognised (default: every registered benchmark). */
   benchmarks?: readonly AnyBenchmark[];
+  /** Games whose turns are played (default: every registered game). */
+  games?: readonly AnyGame[];
   /** Dataset root to index (e.g. ../shared/datasets); default fetched data, else the samples. */
   dataRoot?: string;
   /** How many documented option variants per benchmark to index besides the defaults (default 4). */
@@ -141,7 +144,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (served.length === 0) throw new MasaError('the simulator needs at least one model');
   const byName = new Map(served.map((m) => [m.name, m] as [string, SimModel]));
   const index = opts.index ?? (await buildIndex(opts.benchmarks ?? BENCHMARKS, { dataRoot: opts.dataRoot, maxVariants: opts.indexVariants }));
-  const engine = new Engine(index, profile, seed);
+  const engine = new Engine(index, profile, seed, opts.games);
   // Failures and ids are not part of the deterministic answer: a retried request must be able to succeed.
   const chaos = mulberry32(seed ^ 0x5eed);
   const idRng = mulberry32((seed * 2654435761) ^ 0x1d);
@@ -207,7 +210,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return;
     }
     const done = engine.complete(model, chat, pt);
-    if (done.recognised) stats.recognised++;
+    if (done.recognised || done.game) stats.recognised++;
     else stats.unrecognised++;
     const rid = req.headers['x-request-id'];
     const id = `chatcmpl-${typeof rid === 'string' && rid !== '' ? rid : randomHex32(idRng.next)}`;

@@ -12,7 +12,7 @@ import {
   normalSf,
   studentTCdf,
   studentTQuantile,
-} from '../../src/analysis/distributions.js';
+} from '../../src/core/distributions.js';
 import { reference, referenceSkip } from './reference.js';
 
 /** Relative error, with an absolute floor for values near zero. */

@@ -3,6 +3,7 @@ import { MasaError } from '../../core/errors.js';
 import { exportBatch, importBatch } from '../../eval/batch.js';
 import { bool, num, str } from '../args.js';
 import type { Command } from '../command.js';
+import { resolveBench } from '../../eval/plan.js';
 import { benchOptionFlags, GENERATION_FLAGS, generationOverrides, runJson, selectBenches, summaryTable } from './eval.js';
 
 export const command: Command = {
@@ -66,7 +67,7 @@ errors; export again to retry them.`,
     if (sub === 'import') {
       const input = str(args, 'input');
       if (!input) throw new MasaError('masa batch import: --input is required', { exitCode: 2 });
-      const benches = str(args, 'bench-module') ? await selectBenches(args, 'batch import') : [];
+      const benches = str(args, 'bench-module') ? (await selectBenches(args, 'batch import')).map(resolveBench) : [];
       const res = await importBatch({ input: resolve(input), out, dataRoot, benches });
       for (const r of res.rejected.slice(0, 20)) process.stderr.write(`${input}:${r.line}: not imported: ${r.reason}\n`);
       if (res.rejected.length > 20) process.stderr.write(`... and ${res.rejected.length - 20} more lines not imported\n`);

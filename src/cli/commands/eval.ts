@@ -3,10 +3,16 @@ import { pathToFileURL } from 'node:url';
 import { MasaError } from '../../core/errors.js';
 import { benchmarkIds } from '../../bench/registry.js';
 import type { AnyBenchmark } from '../../bench/types.js';
+import { gameIds, getGame } from '../../play/registry.js';
+import type { AnyGame } from '../../play/types.js';
 import type { GenerationOverrides } from '../../eval/generation.js';
 import { optionsByBench, parseKeyValues } from '../../eval/plan.js';
 import { runEval, type EvalConfig } from '../../eval/runner.js';
 import type { RunSummary } from '../../eval/summarize.js';
+import type { GameRunSummary } from '../../eval/game-summary.js';
+
+/** A benchmark run's summary or a game run's. */
+export type AnyRunSummary = RunSummary | GameRunSummary;
 import { bool, list, num, str, type FlagSpec, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -64,21 +70,22 @@ export function generationOverrides(args: ParsedArgs): GenerationOverrides {
 }
 
 /** Benchmarks by registry id, plus a user module (`--bench-module file.ts` exporting `benchmark`). */
-export async function selectBenches(args: ParsedArgs, command: string): Promise<AnyBenchmark[]> {
+export async function selectBenches(args: ParsedArgs, command: string): Promise<Array<AnyBenchmark | AnyGame>> {
   const ids = list(args, 'bench') ?? [];
   const modulePath = str(args, 'bench-module');
-  const out: Array<string | AnyBenchmark> = [...ids];
+  const out: Array<string | AnyBenchmark | AnyGame> = [...ids];
   if (modulePath) {
-    const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as { benchmark?: AnyBenchmark };
-    if (!mod.benchmark || typeof mod.benchmark.load !== 'function') throw new MasaError(`${modulePath}: does not export a 'benchmark'`, { exitCode: 2 });
-    out.push(mod.benchmark);
+    const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as { benchmark?: AnyBenchmark; game?: AnyGame };
+    if (mod.benchmark && typeof mod.benchmark.load === 'function') out.push(mod.benchmark);
+    else if (mod.game && typeof mod.game.init === 'function') out.push(mod.game);
+    else throw new MasaError(`${modulePath}: exports neither a 'benchmark' nor a 'game'`, { exitCode: 2 });
   }
-  if (out.length === 0) throw new MasaError(`masa ${command}: --bench is required (known: ${benchmarkIds().join(', ')})`, { exitCode: 2 });
-  const { resolveBench } = await import('../../eval/plan.js');
-  return out.map(resolveBench);
+  if (out.length === 0) throw new MasaError(`masa ${command}: --bench is required (known: ${[...benchmarkIds(), ...gameIds()].join(', ')})`, { exitCode: 2 });
+  const { resolveBench, isGameSelection } = await import('../../eval/plan.js');
+  return out.map((b) => (isGameSelection(b) ? (typeof b === 'string' ? getGame(b) : b) : resolveBench(b)));
 }
 
-export function benchOptionFlags(args: ParsedArgs, benches: AnyBenchmark[], log: (m: string) => void): Record<string, Record<string, unknown>> {
+export function benchOptionFlags(args: ParsedArgs, benches: Array<AnyBenchmark | AnyGame>, log: (m: string) => void): Record<string, Record<string, unknown>> {
   const opts = optionsByBench(parseKeyValues(list(args, 'option') ?? [], '--option'));
   if (bool(args, 'unsafe-exec')) {
     // Benchmarks that run model-written code (HumanEval) gate it behind an `unsafe_exec` option.
@@ -93,7 +100,7 @@ export function pct(x: number): string {
   return (100 * x).toFixed(1);
 }
 
-export function summaryTable(runs: RunSummary[]): string {
+export function summaryTable(runs: AnyRunSummary[]): string {
   const rows = runs.map((r) => [
     r.bench,
     String(r.n),
@@ -110,7 +117,7 @@ export function summaryTable(runs: RunSummary[]): string {
 }
 
 /** The JSON a run prints: the fields the issue names first, then the rest of the summary. */
-export function runJson(r: RunSummary): Record<string, unknown> {
+export function runJson(r: AnyRunSummary): Record<string, unknown> {
   const { summary, model, bench, n, accuracy, stderr, errors, truncated, ...rest } = r;
   return { model, bench, n, accuracy, stderr, errors, truncated, ...rest, subscores: summary.subscores };
 }
@@ -119,7 +126,7 @@ export const EVAL_FLAGS: Record<string, FlagSpec> = {
   endpoint: { type: 'list', description: 'base URL(s) of OpenAI-compatible servers serving the model (comma-separated share the load)', arg: '<url,...>' },
   model: { type: 'string', description: 'served model name', arg: '<name>' },
   bench: { type: 'list', description: 'benchmark id(s)', arg: '<id,...>' },
-  'bench-module': { type: 'string', description: 'also run a benchmark defined in a module exporting `benchmark`', arg: '<file.ts>' },
+  'bench-module': { type: 'string', description: 'also run a benchmark or game defined in a module exporting `benchmark` or `game`', arg: '<file.ts>' },
   limit: { type: 'number', description: 'at most N items per benchmark (a seeded subset; a larger N extends the run)', arg: '<n>' },
   concurrency: { type: 'number', description: 'requests in flight per endpoint (start and ceiling of the adaptive limit)', default: 32, arg: '<n>' },
   'min-concurrency': { type: 'number', description: 'floor of the adaptive limit (default: concurrency/8)', arg: '<n>' },

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { mulberry32 } from '../../src/core/rng.js';
+import type { GameRecord } from '../../src/eval/episode-records.js';
+import { startFakeServer, type ChatRequestBody } from './fake-server.js';
+
+const root = mkdtempSync(join(tmpdir(), 'masa-episodes-kill-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function masaEval(url: string, out: string, episodes: number): ReturnType<typeof spawn> {
+  return spawn(
+    process.execPath,
+    ['bin/masa.mjs', 'eval', '--endpoint', url, '--model', 'm', '--bench-module', 'test/eval/toy-game.ts', '--option', `episodes=${episodes}`, '--option', 'partner=bot:coin', '--option', 'target=30', '--concurrency', '6', '--out', out, '--quiet', '--json', '--no-preset'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+function exit(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+function log(out: string): GameRecord[] {
+  const runs = readdirSync(out);
+  assert.equal(runs.length, 1);
+  const text = readFileSync(join(out, runs[0]!, 'turns.jsonl'), 'utf8');
+  assert.ok(text === '' || text.endsWith('\n'), 'no torn line left in the log');
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as GameRecord);
+}
+
+// The answer depends only on the prompt, so an interrupted and an uninterrupted run can agree.
+const respond = (b: ChatRequestBody): { content: string } => {
+  const c = Number(/Counter: (\d+)/.exec(b.messages[1]!.content)![1]);
+  return { content: `Action: ${c % 3 === 0 ? 'A' : 'B'}` };
+};
+
+test('games: kill -9 at random points, then a rerun: every turn recorded once, the same scores as an uninterrupted run', { timeout: 180_000 }, async () => {
+  const N = 40;
+  const server = await startFakeServer({ latencyMs: 15, respond });
+  const rng = mulberry32(20261203);
+  try {
+    const killed = join(root, 'killed');
+    let kills = 0;
+    for (let round = 0; round < 4; round++) {
+      const child = masaEval(server.url, killed, N);
+      const done = exit(child);
+      const target = server.stats.chat + 15 + rng.int(80);
+      const timer = setInterval(() => {
+        if (server.stats.chat >= target) child.kill('SIGKILL');
+      }, 2);
+      const r = await done;
+      clearInterval(timer);
+      if (r.signal === 'SIGKILL') kills++;
+    }
+    assert.equal(kills, 4, 'every round was killed mid-run');
+    const final = await exit(masaEval(server.url, killed, N));
+    assert.equal(final.code, 0, final.stderr);
+    const clean = join(root, 'clean');
+    const uninterrupted = await exit(masaEval(server.url, clean, N));
+    assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
+
+    const a = log(killed);
+    const b = log(clean);
+    const turnsOf = (recs: GameRecord[]): string[] =>
+      recs
+        .filter((r) => r.kind === 'turn' && r.error === null)
+        .map((r) => `${r.episode_id}#${(r as { turn: number }).turn}#${(r as { ask: number }).ask}`)
+        .sort();
+    const ta = turnsOf(a);
+    assert.equal(new Set(ta).size, ta.length, 'every turn recorded once');
+    assert.deepEqual(ta, turnsOf(b), 'the same turns as the uninterrupted run');
+    const episodes = (recs: GameRecord[]): Record<string, unknown> =>
+      Object.fromEntries(recs.filter((r) => r.kind === 'episode').map((r) => [r.episode_id, (r as { measures: unknown; returns: unknown }).measures]));
+    assert.equal(Object.keys(episodes(a)).length, N);
+    assert.deepEqual(episodes(a), episodes(b));
+    const json = (s: string): { accuracy: number; n: number } => JSON.parse(s.trim().split('\n').at(-1)!);
+    assert.deepEqual(json(final.stdout).accuracy, json(uninterrupted.stdout).accuracy);
+    assert.equal(json(final.stdout).n, N);
+  } finally {
+    await server.close();
+  }
+});
