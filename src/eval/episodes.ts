@@ -265,24 +265,27 @@ export class EpisodeDriver {
       endpoint: o.endpoint,
     };
     const tokens = o.result.usage?.completion_tokens ?? null;
-    if (parsed.ok) {
-      const r = applyTurn(this.game, live.state, ctx.seat, parsed.action, live.turn, { invalid: ctx.ask, completion_tokens: tokens });
-      this.write(this.turnRecord(live, ctx.seat, { ...base, action: parsed.action, legal: true, applied: true, rewards: r.log.rewards }));
-      this.countModelTurn(live, ctx.seat, ctx.ask, false, tokens);
+    // `=== false` narrows under tslab's non-strict compiler too.
+    if (parsed.ok === false) {
+      const error = parsed.error;
+      if (ctx.ask === 0) {
+        this.write(this.turnRecord(live, ctx.seat, { ...base, legal: false, parse_error: error }));
+        const messages = reaskMessages(this.game, ctx.messages, split.answer ?? '', error, ctx.obs, this.plan.options);
+        this.queue(live, ctx.seat, live.seats[ctx.seat] as ModelSeat, ctx.obs, messages, 1);
+        return;
+      }
+      const action = this.game.forfeit(ctx.obs, this.plan.options);
+      const r = applyTurn(this.game, live.state, ctx.seat, action, live.turn, { forfeit: true, invalid: 2, completion_tokens: tokens });
+      this.write(this.turnRecord(live, ctx.seat, { ...base, action, legal: false, parse_error: error, applied: true, forfeit: true, rewards: r.log.rewards }));
+      this.countModelTurn(live, ctx.seat, 2, true, tokens);
       this.accept(live, r);
       this.advance(live);
       return;
     }
-    if (ctx.ask === 0) {
-      this.write(this.turnRecord(live, ctx.seat, { ...base, legal: false, parse_error: parsed.error }));
-      const messages = reaskMessages(this.game, ctx.messages, split.answer ?? '', parsed.error, ctx.obs, this.plan.options);
-      this.queue(live, ctx.seat, live.seats[ctx.seat] as ModelSeat, ctx.obs, messages, 1);
-      return;
-    }
-    const action = this.game.forfeit(ctx.obs, this.plan.options);
-    const r = applyTurn(this.game, live.state, ctx.seat, action, live.turn, { forfeit: true, invalid: 2, completion_tokens: tokens });
-    this.write(this.turnRecord(live, ctx.seat, { ...base, action, legal: false, parse_error: parsed.error, applied: true, forfeit: true, rewards: r.log.rewards }));
-    this.countModelTurn(live, ctx.seat, 2, true, tokens);
+    const action = (parsed as { action: unknown }).action;
+    const r = applyTurn(this.game, live.state, ctx.seat, action, live.turn, { invalid: ctx.ask, completion_tokens: tokens });
+    this.write(this.turnRecord(live, ctx.seat, { ...base, action, legal: true, applied: true, rewards: r.log.rewards }));
+    this.countModelTurn(live, ctx.seat, ctx.ask, false, tokens);
     this.accept(live, r);
     this.advance(live);
   }

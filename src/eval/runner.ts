@@ -73,7 +73,7 @@ interface RunCtx {
 }
 
 interface JobCtx {
-  kind?: undefined;
+  kind: 'sample';
   run: RunCtx;
   item: Item;
   trial: Trial;
@@ -314,7 +314,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
         // The key stays the planned request's: a capped request is done once answered, whatever the cap.
         const body = capToContext(req.body, maxModelLen);
         if (body !== req.body) run.session.context!.capped++;
-        yield { body, ctx: { run, item: req.item, trial: req.trial, key: req.key } };
+        yield { body, ctx: { kind: 'sample', run, item: req.item, trial: req.trial, key: req.key } };
       }
     }
   }
