@@ -14,7 +14,7 @@ import { normalQuantile } from './distributions.js';
 import { elasticity } from './elasticity.js';
 import { fitLog } from './fits.js';
 import { generationDeltas, type GenerationModel } from './generation-deltas.js';
-import type { GroupColumn } from './tables.js';
+import type { PaperColumn } from './tables.js';
 
 export type Evidence = 'V' | 'S' | 'U' | 'I';
 
@@ -28,11 +28,11 @@ interface ClaimBase {
 
 export type Claim = ClaimBase &
   (
-    | { kind: 'generation_change'; family: string; metric: GroupColumn; from: number; to: number }
-    | { kind: 'range'; metric: GroupColumn; low: number; high: number }
-    | { kind: 'log_fit_r2'; x: GroupColumn; y: GroupColumn; value: number; tolerance?: number }
-    | { kind: 'generation_gain_order'; metrics: GroupColumn[] }
-    | { kind: 'elasticity_below_1'; metrics: GroupColumn[] }
+    | { kind: 'generation_change'; family: string; metric: PaperColumn; from: number; to: number }
+    | { kind: 'range'; metric: PaperColumn; low: number; high: number }
+    | { kind: 'log_fit_r2'; x: PaperColumn; y: PaperColumn; value: number; tolerance?: number }
+    | { kind: 'generation_gain_order'; metrics: PaperColumn[] }
+    | { kind: 'elasticity_below_1'; metrics: PaperColumn[] }
   );
 
 export interface ClaimsFile {
@@ -94,7 +94,7 @@ function rounding(v: number): number {
 
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : String(v));
 
-function values(models: readonly ClaimModel[], metric: GroupColumn): Array<{ v: number; se: number; m: ClaimModel }> {
+function values(models: readonly ClaimModel[], metric: PaperColumn): Array<{ v: number; se: number; m: ClaimModel }> {
   return models
     .filter((m) => typeof m[metric] === 'number' && Number.isFinite(m[metric] as number))
     .map((m) => ({ v: m[metric] as number, se: (m[`${metric}_stderr`] as number | null) ?? 0, m }));

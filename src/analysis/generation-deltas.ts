@@ -7,7 +7,7 @@
  * They cover item-sampling noise only, not the choice of models.
  */
 import { normalQuantile } from './distributions.js';
-import type { GroupColumn } from './tables.js';
+import type { PaperColumn } from './tables.js';
 
 export interface SizeClass {
   name: string;
@@ -42,7 +42,7 @@ export interface GenerationDelta {
   family: string;
   /** A size class name, or 'all' for the family's generation means over every size. */
   size_class: string;
-  metric: GroupColumn;
+  metric: PaperColumn;
   from_generation: string;
   to_generation: string;
   from_models: string[];
@@ -60,9 +60,9 @@ export function sizeClassOf(params: number, classes: readonly SizeClass[] = DEFA
   return (classes.find((c) => params < c.below) ?? classes[classes.length - 1]!).name;
 }
 
-const METRICS: readonly GroupColumn[] = ['sa', 'ma_u', 'ma_p'];
+const METRICS: readonly PaperColumn[] = ['sa', 'ma_u', 'ma_p'];
 
-function cellMean(models: readonly GenerationModel[], metric: GroupColumn): { value: number; se: number } | null {
+function cellMean(models: readonly GenerationModel[], metric: PaperColumn): { value: number; se: number } | null {
   const ok = models.filter((m) => typeof m[metric] === 'number' && Number.isFinite(m[metric] as number));
   if (ok.length === 0) return null;
   const k = ok.length;

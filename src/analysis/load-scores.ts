@@ -7,15 +7,14 @@ import { readFileSync } from 'node:fs';
 import * as aq from 'arquero';
 import { parseCsv, toCsv } from '../core/csv.js';
 import { MasaError } from '../core/errors.js';
-import type { Group } from '../bench/types.js';
-import { GROUP_COLUMNS, GROUP_TABLE_COLUMNS, TIDY_COLUMNS, groupScores, type GroupScoreRow, type TidyScoreRow, type Weighting } from './tables.js';
+import { GROUP_COLUMNS, type ScoreGroup, GROUP_TABLE_COLUMNS, TIDY_COLUMNS, groupScores, type GroupScoreRow, type TidyScoreRow, type Weighting } from './tables.js';
 
 export type ScoresKind = 'tidy' | 'groups';
 
 type Cell = string | number | boolean | null;
 export type ScoreRecord = Record<string, Cell>;
 
-const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks']);
+const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'partner', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks']);
 
 /** Types the cells of a parsed CSV: numbers where the column is numeric, true/false, '' = null. */
 export function typeRecords(rows: ReadonlyArray<Record<string, string>>): ScoreRecord[] {
@@ -42,7 +41,7 @@ export function typeRecords(rows: ReadonlyArray<Record<string, string>>): ScoreR
 
 export function scoresKind(columns: readonly string[], file = 'scores'): ScoresKind {
   if (columns.includes('benchmark') && columns.includes('accuracy')) return 'tidy';
-  if (columns.includes('model') && (columns.includes('sa') || columns.includes('ma_u') || columns.includes('ma_p'))) return 'groups';
+  if (columns.includes('model') && ['sa', 'ma_u', 'ma_p', 'ma_c', 'ma_a', 'ma_p_play'].some((c) => columns.includes(c))) return 'groups';
   throw new MasaError(`${file}: neither a tidy scores table (needs benchmark, accuracy) nor a groups table (needs model and sa/ma_u/ma_p); columns: ${columns.join(', ')}`);
 }
 
@@ -86,7 +85,7 @@ export function tidyRows(records: readonly ScoreRecord[]): TidyScoreRow[] {
     release_date: String(r.release_date ?? ''),
     synthetic: r.synthetic === true || (typeof r.model === 'string' && r.model.startsWith('sim/')),
     benchmark: String(r.benchmark),
-    group: String(r.group) as Group,
+    group: String(r.group) as ScoreGroup,
     n: num(r.n) ?? 0,
     accuracy: num(r.accuracy) ?? NaN,
     stderr: num(r.stderr) ?? 0,
@@ -95,6 +94,8 @@ export function tidyRows(records: readonly ScoreRecord[]): TidyScoreRow[] {
     errors: num(r.errors) ?? 0,
     truncated: num(r.truncated) ?? 0,
     run_id: String(r.run_id ?? ''),
+    partner: r.partner === null || r.partner === undefined ? '' : String(r.partner),
+    canonical: r.canonical !== false,
   }));
 }
 
@@ -111,14 +112,16 @@ export function modelMatrix(kind: ScoresKind, records: readonly ScoreRecord[], w
   if (kind === 'groups') return records.map((r) => ({ ...r }));
   const tidy = tidyRows(records);
   for (const r of tidy) {
-    if (!(r.group in GROUP_COLUMNS)) throw new MasaError(`scores: benchmark '${r.benchmark}' of model '${r.model}' has group '${r.group}', expected SA, MA-U or MA-P`);
+    if (!(r.group in GROUP_COLUMNS)) throw new MasaError(`scores: benchmark '${r.benchmark}' of model '${r.model}' has group '${r.group}', expected one of ${Object.keys(GROUP_COLUMNS).join(', ')}`);
   }
   const groups = groupScores(tidy, weighting);
   return groups.map((g) => {
     const out: ScoreRecord = { ...(g as unknown as ScoreRecord) };
     for (const r of tidy.filter((t) => t.model === g.model)) {
-      out[r.benchmark] = r.accuracy;
-      out[`${r.benchmark}_stderr`] = r.stderr;
+      // Cross-play rows get the partner in their column name ('hanabi@bot:smart').
+      const col = r.canonical === false && r.partner ? `${r.benchmark}@${r.partner}` : r.benchmark;
+      out[col] = r.accuracy;
+      out[`${col}_stderr`] = r.stderr;
     }
     return out;
   });

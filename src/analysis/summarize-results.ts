@@ -19,6 +19,7 @@ import type { Group, Item, TrialScore } from '../bench/types.js';
 import { SAMPLES_FILE, type RunMeta, type SampleRecord } from '../eval/records.js';
 import { listRuns, readRecords, recordScore, replacesKept } from '../eval/store.js';
 import * as aq from 'arquero';
+import { gameRunRows, retentionRows } from './summarize-games.js';
 import { groupScores, type ModelFacts, type TidyScoreRow, type Weighting } from './tables.js';
 
 /** How summarize folds one benchmark's trials: its group, items and reduce. */
@@ -191,6 +192,13 @@ async function summarizeRun(
   };
 }
 
+/** A game run's rows (summarize-games.ts), with the model's catalog facts. */
+async function gameRun(dir: string, runId: string, meta: RunMeta, opts: SummarizeOptions, warn: (m: string) => void): Promise<{ rows: Array<TidyScoreRow & { chance: number | null }>; records: number } | null> {
+  const facts = modelFacts(meta.model, meta.catalog_id, opts.catalog);
+  if (!facts) warn(`${runId}: model '${meta.model}' is not in the catalog; family, generation and size left empty`);
+  return gameRunRows(dir, runId, meta, facts ?? { model: meta.model, family: '', generation: '', generation_rank: null, params_b: null, active_params_b: null, release_date: '', synthetic: meta.model.startsWith('sim/') }, warn);
+}
+
 /**
  * One tidy row per (model, benchmark) from a results folder (`<dir>/<run_id>/samples.jsonl`
  * + meta.json). When several runs hold the same (model, benchmark) (different settings),
@@ -209,20 +217,24 @@ export async function summarizeResults(dir: string, opts: SummarizeOptions): Pro
   const kept = new Map<string, { row: TidyScoreRow & { chance: number | null }; started: string }>();
   let records = 0;
   for (const run of runs) {
-    const r = await summarizeRun(run.dir, run.run_id, run.meta, opts, adapters, warn);
+    const r = run.meta?.kind === 'game' ? await gameRun(run.dir, run.run_id, run.meta, opts, warn) : await summarizeRun(run.dir, run.run_id, run.meta, opts, adapters, warn);
     if (!r) continue;
     records += r.records;
-    const key = `${r.row.model}\u0000${r.row.benchmark}`;
     const started = run.meta?.started_at ?? '';
-    const prev = kept.get(key);
-    if (prev) {
-      const [win, lose] = started > prev.started ? [run.run_id, prev.row.run_id] : [prev.row.run_id, run.run_id];
-      warn(`${r.row.model} × ${r.row.benchmark}: several runs (${win} kept, ${lose} ignored: it started earlier)`);
-      if (started <= prev.started) continue;
+    for (const row of 'rows' in r ? r.rows : [r.row]) {
+      const label = row.partner ? `${row.benchmark} (partner ${row.partner})` : row.benchmark;
+      const key = `${row.model}\u0000${row.benchmark}\u0000${row.partner ?? ''}`;
+      const prev = kept.get(key);
+      if (prev) {
+        const [win, lose] = started > prev.started ? [run.run_id, prev.row.run_id] : [prev.row.run_id, run.run_id];
+        warn(`${row.model} × ${label}: several runs (${win} kept, ${lose} ignored: it started earlier)`);
+        if (started <= prev.started) continue;
+      }
+      kept.set(key, { row, started });
     }
-    kept.set(key, { row: r.row, started });
   }
   const rows = [...kept.values()].map((k) => k.row);
+  rows.push(...retentionRows(rows.filter((r) => r.partner)));
   const order = new Map(BENCHMARKS.map((b, i) => [b.id, i]));
   rows.sort((a, b) => a.family.localeCompare(b.family) || (a.params_b ?? 0) - (b.params_b ?? 0) || a.model.localeCompare(b.model) || (order.get(a.benchmark) ?? 99) - (order.get(b.benchmark) ?? 99) || a.benchmark.localeCompare(b.benchmark));
   return { rows, records, runs: runs.length, warnings };

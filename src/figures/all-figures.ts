@@ -12,7 +12,9 @@ import { generationDeltasTable } from './generation-deltas-table.js';
 import { generationTrends } from './generation-trends.js';
 import { holdoutPredictions } from './holdout-predictions.js';
 import { pcaLoadings } from './pca-loadings.js';
-import { saVsMa } from './sa-vs-ma.js';
+import { saVsMa, saVsPillars } from './sa-vs-ma.js';
+import { pillarHeatmap } from './pillar-heatmap.js';
+import { crossplayHeatmap } from './crossplay-heatmap.js';
 import { scoresVsParams } from './scores-vs-params.js';
 import type { FigureSpec } from './spec.js';
 
@@ -40,6 +42,9 @@ export const FIGURE_BUILDERS: ReadonlyArray<{ name: string; build: (d: FigureDat
   { name: 'fig7-elasticity', build: (d, o) => elasticityIntervals(d, o) },
   { name: 'fig8-pca-loadings', build: (d) => pcaLoadings(d) },
   { name: 'fig9-holdout-predictions', build: (d, o) => holdoutPredictions(d, o) },
+  { name: 'fig10-four-pillars', build: (d) => saVsPillars(d) },
+  { name: 'fig11-pillar-heatmap', build: (d) => pillarHeatmap(d) },
+  { name: 'fig12-crossplay-heatmap', build: (d) => crossplayHeatmap(d) },
 ];
 
 export function buildFigures(data: FigureData, opts: FigureOptions = {}): FigureSet {

@@ -10,8 +10,8 @@ import { MasaError } from '../core/errors.js';
 import { BENCHMARKS } from '../bench/registry.js';
 import type { Group, Pillar } from '../bench/types.js';
 import { readScoresCsv, tidyRows, type ScoreRecord } from '../analysis/load-scores.js';
-import { groupScores, type GroupScoreRow, type TidyScoreRow } from '../analysis/tables.js';
-import { GROUPS } from './palette.js';
+import { groupScores, type GroupScoreRow, type ScoreGroup, type TidyScoreRow } from '../analysis/tables.js';
+import { GROUPS, SCORE_GROUPS } from './palette.js';
 
 export interface BenchmarkInfo {
   id: string;
@@ -31,7 +31,11 @@ export type TidyRow = TidyScoreRow & { chance: number | null };
 export interface FigureData {
   /** Where the scores came from, for captions and errors. */
   source: string;
+  /** The benchmarks' rows (the paper's seven and any other benchmark; SA, MA-U, MA-P). */
   tidy: TidyRow[];
+  /** The games' rows (MA-C, MA-A, MA-P-play), every partner: cross-play rows have canonical = false. */
+  play: TidyRow[];
+  /** Group scores per model, the games' groups included (from canonical rows only). */
   models: GroupScoreRow[];
   benchmarks: BenchmarkInfo[];
   /** True when any model is simulated (synthetic = true or a `sim/` name). */
@@ -79,16 +83,27 @@ export function figureData(records: readonly ScoreRecord[], source = 'scores'): 
   }
   const all: TidyRow[] = tidyRows(records).map((r, i) => {
     const line = i + 2;
-    if (!GROUPS.includes(r.group)) throw new MasaError(`${source}:${line}: column 'group' is '${r.group}', expected SA, MA-U or MA-P`);
+    if (!SCORE_GROUPS.includes(r.group)) throw new MasaError(`${source}:${line}: column 'group' is '${r.group}', expected one of ${SCORE_GROUPS.join(', ')}`);
     if (r.n > 0 && !Number.isFinite(r.accuracy)) throw new MasaError(`${source}:${line}: column 'accuracy' is empty though n = ${r.n}`);
     const chance = records[i]!.chance;
     return { ...r, chance: typeof chance === 'number' && Number.isFinite(chance) ? chance : null };
   });
   fillGenerationRanks(all);
   // A run with no scored item (every request failed) has no accuracy: it is left out, not drawn as 0.
-  const tidy = all.filter((r) => r.n > 0);
-  const models = groupScores(tidy);
-  return { source, tidy, models, benchmarks: benchmarkInfo(all), synthetic: all.some((r) => r.synthetic), unscored: all.filter((r) => r.n === 0).map((r) => ({ model: r.model, benchmark: r.benchmark })) };
+  const scored = all.filter((r) => r.n > 0);
+  const isBench = (r: TidyRow): boolean => (GROUPS as readonly ScoreGroup[]).includes(r.group);
+  const tidy = scored.filter(isBench);
+  const play = scored.filter((r) => !isBench(r));
+  const models = groupScores(scored);
+  return {
+    source,
+    tidy,
+    play,
+    models,
+    benchmarks: benchmarkInfo(all.filter(isBench)),
+    synthetic: all.some((r) => r.synthetic),
+    unscored: all.filter((r) => r.n === 0).map((r) => ({ model: r.model, benchmark: r.benchmark })),
+  };
 }
 
 /** Without a generation_rank column, generations are ranked by earliest release date within the family. */
@@ -119,8 +134,8 @@ function benchmarkInfo(tidy: readonly TidyRow[]): BenchmarkInfo[] {
     return {
       id,
       title: reg?.title ?? id,
-      group: rows[0]!.group,
-      pillar: reg?.pillar ?? PILLARS[rows[0]!.group],
+      group: rows[0]!.group as Group,
+      pillar: reg?.pillar ?? PILLARS[rows[0]!.group as Group],
       metric: reg?.metric ?? null,
       items: Math.max(...rows.map((r) => r.n)),
       chance: chances.length > 0 ? chances.reduce((a, b) => a + b, 0) / chances.length : null,

@@ -3,6 +3,7 @@
  * marker symbol per generation rank, one colour per benchmark group.
  */
 import type { Group } from '../bench/types.js';
+import type { ScoreGroup } from '../analysis/tables.js';
 
 const FAMILY_COLOURS: Record<string, string> = { Qwen: '#6a3d9a', Llama: '#1f78b4' };
 const EXTRA_COLOURS = ['#e6550d', '#31a354', '#d62728', '#8c564b', '#e377c2', '#17becf'];
@@ -32,7 +33,30 @@ export function generationSymbol(rank: number | null): string {
   return GENERATION_SYMBOLS[(Math.max(1, Math.round(rank)) - 1) % GENERATION_SYMBOLS.length]!;
 }
 
+/** The paper's groups (its figures draw these). */
 export const GROUPS: readonly Group[] = ['SA', 'MA-U', 'MA-P'];
+
+/** Every score group: the paper's, then the ones the games feed. */
+export const SCORE_GROUPS: readonly ScoreGroup[] = ['SA', 'MA-U', 'MA-P', 'MA-C', 'MA-A', 'MA-P-play'];
+
+/** The four pillars of multi-agent intelligence, as masa measures them, beside single-agent skill. */
+export const PILLAR_GROUPS: ReadonlyArray<{ group: ScoreGroup; column: 'ma_u' | 'ma_p' | 'ma_c' | 'ma_a'; pillar: string; measured: string }> = [
+  { group: 'MA-U', column: 'ma_u', pillar: 'understanding', measured: 'ToMBench, EmoBench' },
+  { group: 'MA-P', column: 'ma_p', pillar: 'planning', measured: 'CoordinationQA' },
+  { group: 'MA-C', column: 'ma_c', pillar: 'efficient communication', measured: 'the games' },
+  { group: 'MA-A', column: 'ma_a', pillar: 'adaptation', measured: 'the games' },
+];
+
+export const SCORE_GROUP_COLOURS: Record<ScoreGroup, string> = { SA: '#1b9e77', 'MA-U': '#d95f02', 'MA-P': '#7570b3', 'MA-C': '#e7298a', 'MA-A': '#66a61e', 'MA-P-play': '#a6761d' };
+
+export const SCORE_GROUP_LABELS: Record<ScoreGroup, string> = {
+  SA: 'SA (single-agent)',
+  'MA-U': 'MA-U (multi-agent understanding)',
+  'MA-P': 'MA-P (multi-agent planning)',
+  'MA-C': 'MA-C (efficient communication)',
+  'MA-A': 'MA-A (adaptation)',
+  'MA-P-play': 'MA-P in play (planning, played)',
+};
 
 export const GROUP_COLOURS: Record<Group, string> = { SA: '#1b9e77', 'MA-U': '#d95f02', 'MA-P': '#7570b3' };
 

@@ -1,13 +1,16 @@
-import type { Group } from '../bench/types.js';
 import { fitBand } from '../analysis/bands.js';
 import { fitLog, type Fit } from '../analysis/fits.js';
-import type { GroupScoreRow } from '../analysis/tables.js';
+import type { GroupScoreRow, ScoreGroup } from '../analysis/tables.js';
+import { MasaError } from '../core/errors.js';
+import type { Group } from '../bench/types.js';
 import { groupChance, shortName, type FigureData } from './figure-data.js';
 import { axis, axisIds, baseLayout, familyColour, familyOrder, fmt, generationSymbol, panelDomains, panelTitle, translucent } from './palette.js';
 import type { FigureSpec } from './spec.js';
 
+export type MaColumn = 'ma_u' | 'ma_p' | 'ma_c' | 'ma_a' | 'ma_p_play';
+
 export interface LogFitSummary {
-  y: 'ma_u' | 'ma_p';
+  y: MaColumn;
   n: number;
   a: number;
   b: number;
@@ -17,7 +20,13 @@ export interface LogFitSummary {
   aic: number;
 }
 
-const PANELS: Array<{ key: 'ma_u' | 'ma_p'; group: Group; label: string }> = [
+export interface SaPanel {
+  key: MaColumn;
+  group: ScoreGroup;
+  label: string;
+}
+
+const PANELS: SaPanel[] = [
   { key: 'ma_u', group: 'MA-U', label: 'MA-U (understanding)' },
   { key: 'ma_p', group: 'MA-P', label: 'MA-P (planning)' },
 ];
@@ -85,15 +94,28 @@ export function chanceLine(axes: { x: string; y: string }, value: number, label:
   };
 }
 
+/** The panels' grid: `cols` across, rows from the top, with gaps (paper fractions). */
+function gridDomains(k: number, cols: number): Array<{ x: [number, number]; y: [number, number] }> {
+  const rows = Math.ceil(k / cols);
+  const xs = panelDomains(cols, 0.09);
+  const gap = rows > 1 ? 0.16 : 0;
+  const h = (1 - gap * (rows - 1)) / rows;
+  return Array.from({ length: k }, (_, i) => {
+    const r = Math.floor(i / cols);
+    const top = 1 - r * (h + gap);
+    return { x: xs[i % cols]!, y: [top - h, top] as [number, number] };
+  });
+}
+
 /**
- * Paper figure: SA against MA-U and against MA-P, one point per model (colour = family,
- * symbol = generation), the log fit MA = a + b·ln(SA) with its 95% delta-method band and
- * R², and each group's chance level as a dashed line.
+ * SA against each MA column in its own panel, one point per model (colour = family, symbol =
+ * generation), the log fit MA = a + b·ln(SA) with its 95% delta-method band and R², and each
+ * group's chance level (where known) as a dashed line.
  */
-export function saVsMa(data: FigureData): FigureSpec {
+export function saAgainst(data: FigureData, panels: readonly SaPanel[], cols: number): { traces: Array<Record<string, unknown>>; layout: Record<string, unknown>; fits: LogFitSummary[]; saChance: number | null } {
   const models = data.models;
   const families = familyOrder(models.map((m) => m.family));
-  const domains = panelDomains(2, 0.09);
+  const domains = gridDomains(panels.length, cols);
   const traces: Array<Record<string, unknown>> = [];
   const shapes: Array<Record<string, unknown>> = [];
   const annotations: Array<Record<string, unknown>> = [];
@@ -103,7 +125,7 @@ export function saVsMa(data: FigureData): FigureSpec {
   const sa = models.map((m) => m.sa);
   const saOk = sa.filter((v): v is number => v !== null && v > 0);
   const xs = saOk.length > 0 ? grid(Math.min(...saOk), Math.max(...saOk)) : [];
-  PANELS.forEach((panel, i) => {
+  panels.forEach((panel, i) => {
     const ids = axisIds(i);
     traces.push(...modelTraces(models, families, (m) => m.sa, (m) => m[panel.key], ids, i === 0, `SA %{x:.3f}, ${panel.group} %{y:.3f}`));
     let fit: Fit | null = null;
@@ -136,7 +158,7 @@ export function saVsMa(data: FigureData): FigureSpec {
         font: { size: 12 },
       });
     }
-    const maChance = groupChance(data.benchmarks, panel.group);
+    const maChance = groupChance(data.benchmarks, panel.group as Group);
     if (maChance !== null) {
       const c = chanceLine(ids, maChance, `${panel.group} chance ${fmt(maChance)}`, 'h');
       shapes.push(c.shape);
@@ -147,13 +169,24 @@ export function saVsMa(data: FigureData): FigureSpec {
       shapes.push(c.shape);
       annotations.push(c.annotation);
     }
-    layout[ids.xKey] = axis('SA accuracy (mean of SA benchmarks)', { domain: domains[i], range: [0, 1], anchor: ids.y });
-    layout[ids.yKey] = axis(`${panel.group} accuracy`, { range: [0, 1], anchor: ids.x });
-    annotations.push(panelTitle(`SA vs ${panel.label}`, domains[i]!));
+    const d = domains[i]!;
+    layout[ids.xKey] = axis('SA accuracy (mean of SA benchmarks)', { domain: d.x, range: [0, 1], anchor: ids.y });
+    layout[ids.yKey] = axis(`${panel.group} score`, { domain: d.y, range: [0, 1], anchor: ids.x });
+    annotations.push({ ...panelTitle(`SA vs ${panel.label}`, d.x), y: d.y[1] });
   });
   layout.shapes = shapes;
   layout.annotations = annotations;
-  const r2s = fits.map((f) => `${f.y === 'ma_u' ? 'MA-U' : 'MA-P'} R² = ${fmt(f.r2)}`).join(', ');
+  return { traces, layout, fits, saChance };
+}
+
+const r2Text = (fits: readonly LogFitSummary[], label: (c: MaColumn) => string): string => fits.map((f) => `${label(f.y)} R² = ${fmt(f.r2)}`).join(', ');
+
+/**
+ * Paper figure: SA against MA-U and against MA-P (saAgainst's two panels).
+ */
+export function saVsMa(data: FigureData): FigureSpec {
+  const { traces, layout, fits, saChance } = saAgainst(data, PANELS, 2);
+  const r2s = r2Text(fits, (c) => (c === 'ma_u' ? 'MA-U' : 'MA-P'));
   return {
     name: 'fig3-sa-vs-ma',
     title: 'Single-agent vs multi-agent accuracy',
@@ -164,5 +197,35 @@ export function saVsMa(data: FigureData): FigureSpec {
     synthetic: data.synthetic,
     caption: `Each point is a model (colour = family, symbol = generation); the line is the log fit MA = a + b·ln(SA) with its 95% confidence band (${r2s || 'no fit'}), and dashed lines mark each group's chance level.`,
     stats: { fits, chance: { sa: saChance, ma_u: groupChance(data.benchmarks, 'MA-U'), ma_p: groupChance(data.benchmarks, 'MA-P') } },
+  };
+}
+
+const PILLAR_PANELS: SaPanel[] = [
+  { key: 'ma_u', group: 'MA-U', label: 'understanding (MA-U)' },
+  { key: 'ma_p', group: 'MA-P', label: 'planning (MA-P)' },
+  { key: 'ma_c', group: 'MA-C', label: 'efficient communication (MA-C)' },
+  { key: 'ma_a', group: 'MA-A', label: 'adaptation (MA-A)' },
+];
+
+/**
+ * SA against each of the four pillars of multi-agent intelligence: the paper's two (MA-U, MA-P,
+ * single-turn questions) and the two masa's games measure (MA-C, MA-A, played over turns), with
+ * the same fits and bands as fig3. A pillar no model has a score for is left out.
+ */
+export function saVsPillars(data: FigureData): FigureSpec {
+  const panels = PILLAR_PANELS.filter((p) => data.models.some((m) => m[p.key] !== null));
+  if (!panels.some((p) => p.key === 'ma_c' || p.key === 'ma_a')) throw new MasaError('no MA-C or MA-A scores (run the games: masa eval --bench refgame,repeated-games,hanabi)');
+  const { traces, layout, fits } = saAgainst(data, panels, 2);
+  const labels: Record<string, string> = { ma_u: 'MA-U', ma_p: 'MA-P', ma_c: 'MA-C', ma_a: 'MA-A' };
+  return {
+    name: 'fig10-four-pillars',
+    title: 'Single-agent skill against the four pillars of multi-agent intelligence',
+    data: traces,
+    layout,
+    width: 1100,
+    height: panels.length > 2 ? 900 : 520,
+    synthetic: data.synthetic,
+    caption: `SA against understanding and planning (the paper's single-turn benchmarks) and against efficient communication and adaptation (masa's interactive games, scored per episode): each point a model, the line the log fit with its 95% band (${r2Text(fits, (c) => labels[c] ?? c) || 'no fit'}).`,
+    stats: { fits, panels: panels.map((p) => p.key) },
   };
 }

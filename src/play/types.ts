@@ -123,6 +123,8 @@ export interface Game<S, O, A, Opt extends object = Record<string, unknown>> {
 
   /** Generation settings the game asks for (default: max_tokens 1024, the model's own sampling). */
   generation?(options: Opt): GenerationHints;
+  /** A short human reading of an action, for transcripts (`masa play`); default its JSON. */
+  describe?(action: A, obs: O): string;
   /** The chat messages that ask an LLM for its action. */
   prompt(obs: O, options: Opt): ChatMessage[];
   /** Reads an action out of a reply. Looks only at `reply` (untrusted) and the legal moves of `obs`. */
@@ -135,6 +137,12 @@ export interface Game<S, O, A, Opt extends object = Record<string, unknown>> {
   /** Scripted partners, by name. */
   partners: Record<string, Partner<O, A>>;
   measures: MeasureDoc[];
+  /**
+   * When set, `masa summarize` adds a cross-play retention row for a model with a self-play run
+   * and cross-play runs: the mean headline over cross-play partners divided by the self-play
+   * headline (capped at 1), feeding `group` (the ad-hoc teamwork measure of adaptation).
+   */
+  crossPlay?: { group: PlayGroup };
   /** Each measure for one finished episode (keys from `measures`; null where it does not apply). */
   score(log: EpisodeLog<S, A>, options: Opt): Record<string, number | null>;
 

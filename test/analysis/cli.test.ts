@@ -27,6 +27,8 @@ const rows: GroupScoreRow[] = z.map((v, i) => {
     sa, sa_stderr: 0.01, ma_u: 0.3 + 0.3 * sa + 0.04 * normals(n, 82)[i]!, ma_u_stderr: 0.01,
     ma_p: i === 5 ? null : 0.25 + 0.05 * normals(n, 83)[i]!, ma_p_stderr: i === 5 ? null : 0.01,
     sa_benchmarks: 'a+b', ma_u_benchmarks: 'c', ma_p_benchmarks: 'd',
+    ma_c: null, ma_c_stderr: null, ma_a: null, ma_a_stderr: null, ma_p_play: null, ma_p_play_stderr: null,
+    ma_c_benchmarks: '', ma_a_benchmarks: '', ma_p_play_benchmarks: '',
   };
 });
 const groupsFile = join(root, 'groups.csv');

@@ -20,10 +20,20 @@ export const FIXTURE_BENCHMARKS = [
   { id: 'coordinationqa', group: 'MA-P', n: 198, chance: 0.227 },
 ] as const;
 
+/** Game rows (partner = the game's default unless `partners` lists cross-play ones too). */
+export const FIXTURE_GAMES = [
+  { id: 'refgame', group: 'MA-C', n: 10, partners: ['self'] },
+  { id: 'repeated-games', group: 'MA-A', n: 60, partners: ['panel'] },
+  { id: 'hanabi', group: 'MA-P-play', n: 10, partners: ['self', 'bot:random', 'bot:simple'] },
+] as const;
+
 const SLOPES: Record<string, { size: number; gen: number; base: number }> = {
   SA: { size: 0.9, gen: 0.5, base: -1.6 },
   'MA-U': { size: 0.35, gen: 0.15, base: -0.2 },
   'MA-P': { size: 0.08, gen: 0.03, base: -1.4 },
+  'MA-C': { size: 0.2, gen: 0.1, base: -0.8 },
+  'MA-A': { size: 0.15, gen: 0.05, base: -0.5 },
+  'MA-P-play': { size: 0.25, gen: 0.1, base: -1.5 },
 };
 
 function gaussian(rng: { next(): number }): number {
@@ -36,6 +46,8 @@ export interface FixtureOptions {
   synthetic?: boolean;
   /** Use only the first k models (after sorting by id). */
   models?: number;
+  /** Add the games' rows (default true). */
+  games?: boolean;
 }
 
 export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
@@ -74,7 +86,41 @@ export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
         truncated: 0,
         run_id: `fixture-${m.id}-${b.id}`,
         chance: b.chance,
+        partner: '',
+        canonical: true,
       });
+    }
+    if (opts.games === false) continue;
+    for (const g of FIXTURE_GAMES) {
+      for (const partner of g.partners) {
+        const s = SLOPES[g.group]!;
+        const z = s.base + s.size * size + s.gen * ((m.generation_rank ?? 1) - 1) + 0.25 * gaussian(rng) - (partner === 'self' || partner === 'panel' ? 0 : 0.4);
+        const acc = 1 / (1 + Math.exp(-z));
+        const se = 0.5 * Math.sqrt((acc * (1 - acc)) / g.n);
+        out.push({
+          model: synthetic ? `sim/${m.id}` : m.id,
+          family: m.family,
+          generation: m.generation,
+          generation_rank: m.generation_rank ?? null,
+          params_b: m.params_b,
+          active_params_b: m.active_params_b ?? m.params_b,
+          release_date: m.release_date ?? '',
+          synthetic,
+          benchmark: g.id,
+          group: g.group,
+          n: g.n,
+          accuracy: acc,
+          stderr: se,
+          ci_low: Math.max(0, acc - 1.96 * se),
+          ci_high: Math.min(1, acc + 1.96 * se),
+          errors: 0,
+          truncated: 0,
+          run_id: `fixture-${m.id}-${g.id}-${partner}`,
+          chance: null,
+          partner,
+          canonical: partner === g.partners[0],
+        });
+      }
     }
   }
   return out;
