@@ -96,6 +96,7 @@ export function tidyRows(records: readonly ScoreRecord[]): TidyScoreRow[] {
     run_id: String(r.run_id ?? ''),
     partner: r.partner === null || r.partner === undefined ? '' : String(r.partner),
     canonical: r.canonical !== false,
+    invalid_rate: num(r.invalid_rate),
   }));
 }
 

@@ -37,6 +37,13 @@ export async function gameRunRows(dir: string, runId: string, meta: RunMeta, fac
   const partner = typeof meta.bench_options.partner === 'string' ? meta.bench_options.partner : 'self';
   const canonical = partner === (game.defaultOptions as { partner?: string }).partner;
   const errors = [...failed].filter((id) => !episodes.has(id)).length;
+  let requests = 0;
+  let invalid = 0;
+  for (const e of episodes.values()) {
+    requests += e.seat0_requests;
+    invalid += e.seat0_invalid;
+  }
+  const invalidRate = requests > 0 ? invalid / requests : null;
   const rows: GameRow[] = [];
   game.measures.forEach((m, i) => {
     const s = measures[m.id]!;
@@ -56,6 +63,7 @@ export async function gameRunRows(dir: string, runId: string, meta: RunMeta, fac
       run_id: runId,
       partner,
       canonical,
+      invalid_rate: invalidRate,
       chance: null,
     });
   });
@@ -89,6 +97,7 @@ export function retentionRows(rows: readonly GameRow[]): GameRow[] {
         run_id: [self.run_id, ...cross.map((r) => r.run_id)].join('+'),
         partner: 'cross',
         canonical: true,
+        invalid_rate: null,
         chance: null,
       });
     }

@@ -47,6 +47,8 @@ export interface TidyScoreRow extends ModelFacts {
   /** False for rows that do not feed their group score: a game played with a partner other than
    * the game's default (cross-play). Benchmarks and default-partner games are canonical. */
   canonical?: boolean;
+  /** A game run's unusable replies over requests for the model under evaluation (null for benchmarks). */
+  invalid_rate?: number | null;
 }
 
 export type GroupColumn = 'sa' | 'ma_u' | 'ma_p' | 'ma_c' | 'ma_a' | 'ma_p_play';
@@ -81,7 +83,7 @@ export interface GroupScoreRow extends ModelFacts {
 export const TIDY_COLUMNS: ReadonlyArray<keyof TidyScoreRow> = [
   'model', 'family', 'generation', 'generation_rank', 'params_b', 'active_params_b', 'release_date', 'synthetic',
   'benchmark', 'group', 'n', 'accuracy', 'stderr', 'ci_low', 'ci_high', 'errors', 'truncated', 'run_id',
-  'partner', 'canonical',
+  'partner', 'canonical', 'invalid_rate',
 ];
 
 export const GROUP_TABLE_COLUMNS: ReadonlyArray<keyof GroupScoreRow> = [

@@ -44,6 +44,37 @@ export interface ReportStats {
   holdout: { cutoffB: number; summaries: HoldoutSummary[] } | null;
   claims: ClaimCheck[];
   claimsError: string | null;
+  /** SA against the pillars the games measure, and each game run's invalid-move rate; null without games. */
+  pillars: PillarStats | null;
+}
+
+export interface PillarStats {
+  pairs: PairAnalysis[];
+  pairErrors: Array<{ pair: string; reason: string }>;
+  /** Every game row: its score on [0, 1] with the interval and the invalid-move rate. */
+  games: Array<{ model: string; benchmark: string; group: string; partner: string; score: number; ci: [number, number]; n: number; invalid_rate: number | null }>;
+}
+
+const PILLAR_PAIRS: Array<{ x: 'sa'; y: 'ma_c' | 'ma_a' | 'ma_p_play' }> = [
+  { x: 'sa', y: 'ma_c' },
+  { x: 'sa', y: 'ma_a' },
+  { x: 'sa', y: 'ma_p_play' },
+];
+
+/** The pillar analyses: the same pair analysis as the paper's groups, with no chance floor (a game's random play is not a known constant). */
+function pillarStats(data: FigureData, seed: number, resamples: number, permutations: number): PillarStats | null {
+  if (data.play.length === 0) return null;
+  const models = data.models;
+  const pairs: PairAnalysis[] = [];
+  const pairErrors: PillarStats['pairErrors'] = [];
+  for (const p of PILLAR_PAIRS) {
+    if (!models.some((m) => m[p.y] !== null)) continue;
+    const r = attempt(() => analyzePair(p.x, p.y, models.map((m) => m[p.x]), models.map((m) => m[p.y]), { seed, resamples, permutations, floor: 0, size: models.map((m) => m.params_b) }));
+    if (r.value) pairs.push(r.value);
+    else pairErrors.push({ pair: `${p.x} → ${p.y}`, reason: r.error! });
+  }
+  const games = data.play.map((r) => ({ model: r.model, benchmark: r.benchmark, group: r.group, partner: r.partner ?? '', score: r.accuracy, ci: [r.ci_low, r.ci_high] as [number, number], n: r.n, invalid_rate: r.invalid_rate ?? null }));
+  return { pairs, pairErrors, games };
 }
 
 const PAIRS: Array<{ x: 'sa' | 'ma_u'; y: 'ma_u' | 'ma_p'; chance: 'MA-U' | 'MA-P' }> = [
@@ -107,5 +138,6 @@ export function reportStats(data: FigureData, opts: ReportOptions = {}): ReportS
     holdout: hold.value && hold.value.summaries.length > 0 ? { cutoffB: hold.value.cutoffB, summaries: hold.value.summaries } : null,
     claims,
     claimsError,
+    pillars: pillarStats(data, seed, resamples, opts.permutations ?? 2000),
   };
 }

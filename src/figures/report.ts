@@ -18,7 +18,7 @@ export interface RenderedFigure {
   svg: string;
 }
 
-const LABELS: Record<string, string> = { sa: 'SA', ma_u: 'MA-U', ma_p: 'MA-P' };
+const LABELS: Record<string, string> = { sa: 'SA', ma_u: 'MA-U', ma_p: 'MA-P', ma_c: 'MA-C', ma_a: 'MA-A', ma_p_play: 'MA-P in play' };
 const EVIDENCE: Record<string, string> = { V: 'verbatim in the paper', S: 'secondary write-up', U: 'unverified summary', I: 'our inference' };
 
 const CSS = `
@@ -113,6 +113,24 @@ function holdoutTable(s: ReportStats): string {
 <table><tr><th>Group</th><th>Family</th><th>Fitted on</th><th>Predicted</th><th>MAE</th><th>RMSE</th><th>In 95% prediction interval</th></tr>${rows.join('\n')}</table>`;
 }
 
+function pillarsSection(s: ReportStats): string {
+  const p = s.pillars;
+  if (!p) return '<p class="note">No game was played, so only understanding and planning were measured, as in the paper (masa eval --bench refgame,repeated-games,hanabi adds communication, adaptation and planning in play).</p>';
+  const errors = p.pairErrors.length > 0 ? `<p class="note">${p.pairErrors.map((e) => `${escapeHtml(e.pair)}: ${escapeHtml(e.reason)}`).join('; ')}</p>` : '';
+  const rows = p.games
+    .slice()
+    .sort((a, b) => a.benchmark.localeCompare(b.benchmark) || a.partner.localeCompare(b.partner) || a.model.localeCompare(b.model))
+    .map(
+      (g) =>
+        `<tr><td>${escapeHtml(g.model)}</td><td>${escapeHtml(g.benchmark)}</td><td>${escapeHtml(g.group)}</td><td>${escapeHtml(g.partner)}</td><td class="num">${g.n}</td><td class="num">${fmt(g.score, 3)} ${ci(g.ci, 3)}</td><td class="num">${g.invalid_rate === null ? '–' : `${fmt(100 * g.invalid_rate, 1)}%`}</td></tr>`,
+    );
+  return `<p>The paper names four pillars of multi-agent intelligence and measures two, with single-turn questions. masa's games measure the other two over turns, between agents: <b>efficient communication</b> (MA-C: the repeated reference game's communication score, and Hanabi's points per hint), <b>adaptation</b> (MA-A: repeated 2×2 games against partners who change, and Hanabi's cross-play retention), and <b>planning in play</b> (Hanabi's score, beside the paper's MA-P, which stays CoordinationQA). Each score is on [0, 1]; intervals are over episodes.</p>
+${p.pairs.length > 0 ? correlationTable(p.pairs) + fitsTable(p.pairs) : ''}${errors}
+<h3>Every game run</h3>
+<table><tr><th>Model</th><th>Measure</th><th>Group</th><th>Partner</th><th>Episodes</th><th>Score [95% CI]</th><th>Invalid moves</th></tr>${rows.join('\n')}</table>
+<p class="note">Invalid moves: replies of the model under evaluation that did not parse into a legal move, over its requests (each is re-asked once, then the game's forfeit is played); they are part of the result, not noise. Cross-play rows (partner other than the game's default) do not feed the group scores; retention summarises them.</p>`;
+}
+
 /** Strips the XML prologue so the SVG can sit inline in HTML. */
 function inlineSvg(svg: string): string {
   return svg.replace(/^<\?xml[^>]*>\s*/, '');
@@ -136,7 +154,7 @@ export function reportHtml(s: ReportStats, figures: readonly RenderedFigure[], m
 <p class="meta">masa report · scores: ${escapeHtml(meta.source)} · ${s.models} models × ${s.benchmarks} benchmarks · bootstrap ${s.resamples} resamples, seed ${s.seed} · generated ${escapeHtml(meta.generated)}</p>
 ${banner}
 ${s.unscored.length > 0 ? `<p class="note">Left out: ${s.unscored.length} run(s) with no scored item (every request failed): ${s.unscored.map((u) => `${escapeHtml(u.model)} on ${escapeHtml(u.benchmark)}`).join(', ')}.</p>` : ''}
-<nav><a href="#claims">Claims</a><a href="#correlations">Correlations</a><a href="#fits">Fits</a><a href="#elasticity">Elasticity</a><a href="#deltas">Generations</a><a href="#pca">PCA</a><a href="#holdout">Held-out</a><a href="#figures">Figures</a></nav>
+<nav><a href="#claims">Claims</a><a href="#correlations">Correlations</a><a href="#fits">Fits</a><a href="#elasticity">Elasticity</a><a href="#deltas">Generations</a><a href="#pca">PCA</a><a href="#holdout">Held-out</a><a href="#pillars">Four pillars</a><a href="#figures">Figures</a></nav>
 <h2 id="claims">The paper's headline claims</h2>
 ${claimsSection(s)}
 <h2 id="correlations">Correlations across models</h2>
@@ -151,6 +169,8 @@ ${deltasTable(s)}
 ${pcaSection(s)}
 <h2 id="holdout">Held-out: fit small models, predict large</h2>
 ${holdoutTable(s)}
+<h2 id="pillars">The four pillars: communication and adaptation, played</h2>
+${pillarsSection(s)}
 <h2 id="figures">Figures</h2>
 ${banner}
 ${figs}
