@@ -152,11 +152,14 @@ export function parse(reply: string, obs: RefObs): ParsedAction<SpeakerAction | 
   return obs.role === 'speaker' ? parseSpeaker(reply) : parseListener(reply, obs);
 }
 
+const REASK_SPEAKER = 'Your message could not be used: ';
+const REASK_LISTENER = 'Invalid answer (';
+
 export function reask(error: string, obs: RefObs): ChatMessage[] {
   const content =
     obs.role === 'speaker'
-      ? `Your message could not be used: ${error}. Reply with the message only; it must be shorter than ${WORD_LIMIT} words.`
-      : `Invalid answer (${error}). Answer must be one of ${LABEL_LIST}. Output the object label only (a single letter).`;
+      ? `${REASK_SPEAKER}${error}. Reply with the message only; it must be shorter than ${WORD_LIMIT} words.`
+      : `${REASK_LISTENER}${error}). Answer must be one of ${LABEL_LIST}. Output the object label only (a single letter).`;
   return [{ role: 'user', content }];
 }
 
@@ -251,8 +254,16 @@ function readListener(m: readonly ChatMessage[]): ListenerObs | null {
   return { role: 'listener', round: history.length, objects: last!.objects, message: last!.message, history };
 }
 
-/** The observation a prompt was built from, or null when it is not this game's prompt. */
+/**
+ * The observation a prompt was built from, or null when it is not this game's prompt. A re-ask
+ * (the unusable reply and `reask`'s turn appended) reads as the prompt it follows.
+ */
 export function readPrompt(messages: readonly ChatMessage[]): RefObs | null {
+  const n = messages.length;
+  const tail = messages[n - 1];
+  if (n >= 4 && tail?.role === 'user' && messages[n - 2]!.role === 'assistant' && (tail.content.startsWith(REASK_SPEAKER) || tail.content.startsWith(REASK_LISTENER))) {
+    return readPrompt(messages.slice(0, -2));
+  }
   if (messages.length < 2 || messages[0]!.role !== 'system' || messages[1]!.role !== 'user') return null;
   if (messages[0]!.content === SPEAKER_SYSTEM) return readSpeaker(messages);
   if (messages[0]!.content === LISTENER_SYSTEM) return readListener(messages);

@@ -37,6 +37,19 @@ test('readPrompt inverts prompt on many seeded observations, for every instructi
   assert.ok(n > 500, `${n} observations`);
 });
 
+test('readPrompt reads a re-ask (the bad reply and the re-ask appended) as the prompt it follows', () => {
+  const o = options();
+  const some = observations(o, 5).filter((_, i) => i % 17 === 0);
+  for (const obs of some) {
+    const err = obs.role === 'speaker' ? 'the message has 25 words; it must be shorter than 20 words' : '"E" is not one of the legal moves';
+    const msgs = [...refgame.prompt(obs, o), { role: 'assistant' as const, content: 'a bad reply' }, ...refgame.reask(err, obs, o)];
+    assert.deepEqual(refgame.readPrompt(msgs), obs);
+  }
+  // A user turn that only looks like a re-ask after a real prompt is not one.
+  const sp = some.find((x) => x.role === 'speaker')!;
+  assert.equal(refgame.readPrompt([...refgame.prompt(sp, o), { role: 'user', content: 'Your message could not be used: x' }]), null);
+});
+
 test('prompt: ICCA turn structure, alternating roles, the swap notice, the quoted message', () => {
   const o = options();
   const obs = observations(o, 7);
