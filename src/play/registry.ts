@@ -1,8 +1,9 @@
 import { MasaError } from '../core/errors.js';
+import { refgame } from './refgame.js';
 import type { AnyGame } from './types.js';
 
 // One line per game module.
-export const GAMES: readonly AnyGame[] = [];
+export const GAMES: readonly AnyGame[] = [refgame];
 
 export function gameIds(): string[] {
   return GAMES.map((g) => g.id);
