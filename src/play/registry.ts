@@ -1,9 +1,10 @@
 import { MasaError } from '../core/errors.js';
 import { refgame } from './refgame.js';
 import type { AnyGame } from './types.js';
+import { hanabi } from './hanabi/index.js';
 
 // One line per game module.
-export const GAMES: readonly AnyGame[] = [refgame];
+export const GAMES: readonly AnyGame[] = [refgame, hanabi];
 
 export function gameIds(): string[] {
   return GAMES.map((g) => g.id);

@@ -129,6 +129,8 @@ export interface Game<S, O, A, Opt extends object = Record<string, unknown>> {
   prompt(obs: O, options: Opt): ChatMessage[];
   /** Reads an action out of a reply. Looks only at `reply` (untrusted) and the legal moves of `obs`. */
   parse(reply: string, obs: O, options: Opt): Parsed<A>;
+  /** Sampling settings the game's upstream used (e.g. LLM-Coordination's temperature 0.6, top_p 1); omitted: the run's. */
+  generation?(options: Opt): GenerationHints;
   /** The one re-ask after an unusable reply: messages to append after the assistant's reply. */
   reask(error: string, obs: O, options: Opt): ChatMessage[];
   /** The action recorded after two unusable replies (documented per game). */
