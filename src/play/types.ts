@@ -121,7 +121,7 @@ export interface Game<S, O, A, Opt extends object = Record<string, unknown>> {
   /** Applies a legal action. Throws on an illegal one (the runner validates first). */
   step(state: S, seat: Seat, action: A): StepResult<S>;
 
-  /** Generation settings the game asks for (default: max_tokens 1024, the model's own sampling). */
+  /** Generation settings the game asks for, e.g. the sampling its upstream used (default: max_tokens 1024, the model's own sampling). */
   generation?(options: Opt): GenerationHints;
   /** A short human reading of an action, for transcripts (`masa play`); default its JSON. */
   describe?(action: A, obs: O): string;
@@ -129,8 +129,6 @@ export interface Game<S, O, A, Opt extends object = Record<string, unknown>> {
   prompt(obs: O, options: Opt): ChatMessage[];
   /** Reads an action out of a reply. Looks only at `reply` (untrusted) and the legal moves of `obs`. */
   parse(reply: string, obs: O, options: Opt): Parsed<A>;
-  /** Sampling settings the game's upstream used (e.g. LLM-Coordination's temperature 0.6, top_p 1); omitted: the run's. */
-  generation?(options: Opt): GenerationHints;
   /** The one re-ask after an unusable reply: messages to append after the assistant's reply. */
   reask(error: string, obs: O, options: Opt): ChatMessage[];
   /** The action recorded after two unusable replies (documented per game). */

@@ -44,7 +44,9 @@ export const hanabi: Game<HanabiState, HanabiObs, HanabiAction, HanabiOptions> =
   parse: (reply, obs) => parseReply(reply, obs),
   reask: (error, obs) => [{ role: 'user', content: reaskText(error, obs) }],
   forfeit: (obs) => forfeitMove(obs),
-  generation: () => ({ temperature: 0.6, top_p: 1 }),
+  // LLM-Coordination's sampling; max_tokens is masa's (its code sets none): room for the explanation it asks for.
+  generation: () => ({ temperature: 0.6, top_p: 1, max_tokens: 1024 }),
+  crossPlay: { group: 'MA-A' },
   partners: HANABI_PARTNERS,
   measures: HANABI_MEASURES,
   score: (log) => scoreGame(log),

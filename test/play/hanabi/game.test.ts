@@ -6,6 +6,7 @@ import { dealSeeds } from '../../../src/play/hanabi/options.js';
 import type { HanabiAction } from '../../../src/play/hanabi/moves.js';
 import { type HanabiState, applyAction } from '../../../src/play/hanabi/rules.js';
 import { findPartner, playScripted } from '../../../src/play/loop.js';
+import { SMARTBOT_POINTS_PER_HINT } from '../../../src/play/hanabi/measures.js';
 import { getGame } from '../../../src/play/registry.js';
 import type { EpisodeLog } from '../../../src/play/types.js';
 import { stackedGame } from './helpers.js';
@@ -21,7 +22,7 @@ test('registered as game hanabi in MA-P-play, with its partners, measures and do
   assert.equal(hanabi.measures[0]!.id, 'score');
   assert.deepEqual(
     hanabi.measures.filter((m) => m.group).map((m) => [m.id, m.group]),
-    [['score', 'MA-P-play'], ['points_per_hint', 'MA-C']],
+    [['score', 'MA-P-play'], ['hint_efficiency', 'MA-C']],
   );
   for (const k of Object.keys(opts)) assert.ok((hanabi.optionDocs as Record<string, unknown>)[k], k);
   assert.equal(opts.partner, 'self');
@@ -71,7 +72,7 @@ test('score: every measure from a finished game', () => {
     return { turn, seat, action, forfeit: false, invalid: 0, rewards: [0, 0], completion_tokens: null };
   });
   const log: EpisodeLog<HanabiState, HanabiAction> = { spec: { id: 'x', seed: 0, config: {}, tags: {} }, agents: ['bot:smart', 'bot:smart'], turns, final: s };
-  assert.deepEqual(hanabi.score(log, opts), { score: 0, fireworks: 2, points_per_hint: 1, hints_given: 1, lives_lost: 3, bombed: 1, perfect: 0 });
+  assert.deepEqual(hanabi.score(log, opts), { score: 0, fireworks: 2, points_per_hint: 1, hint_efficiency: Math.min(1, 1 / SMARTBOT_POINTS_PER_HINT), hints_given: 1, lives_lost: 3, bombed: 1, perfect: 0 });
 });
 
 test('cross-play between scripted partners runs through playScripted and scores', () => {

@@ -31,7 +31,7 @@ test("the prompt is LLM-Coordination's: rules with the system text, 'Got it!', t
   const legal = lines.slice(lines.indexOf('Available Legal Actions: ') + 1).filter((l) => l !== '');
   assert.deepEqual(legal.slice(0, 2), ['A. Play My Card 0.', 'B. Play My Card 1.']);
   assert.ok(legal.includes("F. Reveal Bob's Red color cards.") && legal.includes("I. Reveal Bob's rank 1 cards."));
-  assert.deepEqual(hanabi.generation!(opts), { temperature: 0.6, top_p: 1 });
+  assert.deepEqual(hanabi.generation!(opts), { temperature: 0.6, top_p: 1, max_tokens: 1024 });
 });
 
 test('the state turn shows the whole history from the reader\'s side, and the moves since its last turn', () => {
