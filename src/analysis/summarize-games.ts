@@ -34,7 +34,9 @@ export async function gameRunRows(dir: string, runId: string, meta: RunMeta, fac
   }
   if (episodes.size === 0) return null;
   const { measures } = summarizeEpisodes(game, [...episodes.values()]);
-  const partner = typeof meta.bench_options.partner === 'string' ? meta.bench_options.partner : 'self';
+  // A partner model is named without its URL, as in the run id: the same partner served elsewhere is the same partner.
+  const option = typeof meta.bench_options.partner === 'string' ? meta.bench_options.partner : 'self';
+  const partner = option.startsWith('model:') ? option.replace(/@.*$/, '') : option;
   const canonical = partner === (game.defaultOptions as { partner?: string }).partner;
   const errors = [...failed].filter((id) => !episodes.has(id)).length;
   let requests = 0;

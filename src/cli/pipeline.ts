@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { groupsCsv, tidyCsv } from '../analysis/load-scores.js';
 import { summarizeResults } from '../analysis/summarize-results.js';
 import { groupScores, type GroupScoreRow, type TidyScoreRow } from '../analysis/tables.js';
-import { benchmarkIds } from '../bench/registry.js';
+import { benchmarkIds, getBenchmark } from '../bench/registry.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { MasaError } from '../core/errors.js';
 import { loadCatalog, selectModels } from '../core/catalog-load.js';
 import type { ModelInfo } from '../core/catalog.js';
 import type { ProgressMode } from '../eval/progress.js';
 import { runSweep, type SweepRow } from '../eval/sweep.js';
+import type { CrossplayConfig } from '../eval/crossplay.js';
 import { buildFigures } from '../figures/all-figures.js';
 import { exportFigures, type ExportedFigure } from '../figures/export.js';
 import { loadFigureData } from '../figures/figure-data.js';
@@ -27,6 +28,12 @@ export interface GatherOptions {
   models?: string;
   /** Benchmark ids; default all seven. */
   benches?: string[];
+  /** Game ids, played after the benchmarks; default none. */
+  games?: string[];
+  /** Episodes per game (a seeded, prefix-stable subset); default 8. */
+  gameEpisodes?: number;
+  /** Cross-play after the games (see src/eval/crossplay.ts). */
+  crossplay?: CrossplayConfig;
   /** Items per benchmark (seeded, prefix-stable sample); null = all. */
   limit?: number | null;
   seed?: number;
@@ -56,26 +63,34 @@ export function simModelNames(filter = 'paper'): string[] {
   return selectModels(filter, loadCatalog()).map((m: ModelInfo) => `sim/${m.id}`);
 }
 
-/** Evaluates models served at `endpoints` on the benchmarks (resumable: reruns request only what is missing). */
+/** Evaluates models served at `endpoints` on the benchmarks, then the games (resumable: reruns request only what is missing). */
 export async function gatherScores(endpoints: string[], models: string[], opts: GatherOptions): Promise<GatherResult> {
   const benches = opts.benches ?? benchmarkIds();
-  const { rows, interrupted } = await runSweep(
-    {
-      benches,
-      models: models.map((model) => ({ model, endpoints })),
-      limit: opts.limit ?? undefined,
-      seed: opts.seed ?? 0,
-      concurrency: opts.concurrency ?? 64,
-      data: opts.dataRoot,
-    },
-    { out: opts.out, progress: opts.progress ?? 'auto', log: opts.log },
-  );
+  const common = { models: models.map((model) => ({ model, endpoints })), seed: opts.seed ?? 0, concurrency: opts.concurrency ?? 64, data: opts.dataRoot };
+  const hooks = { out: opts.out, progress: opts.progress ?? 'auto', log: opts.log } as const;
+  const rows: SweepRow[] = [];
+  let interrupted = false;
+  if (benches.length > 0) {
+    const r = await runSweep({ ...common, benches, limit: opts.limit ?? undefined }, hooks);
+    rows.push(...r.rows);
+    interrupted = r.interrupted;
+  }
+  const games = opts.games ?? [];
+  if (games.length > 0 && !interrupted) {
+    // Games count episodes, not items: their own limit.
+    const r = await runSweep({ ...common, benches: games, limit: opts.gameEpisodes ?? 8, crossplay: opts.crossplay }, hooks);
+    rows.push(...r.rows);
+    interrupted = r.interrupted;
+  }
   return { rows, interrupted, models };
 }
 
+/** The demo's cross-play: Hanabi with two scripted bots for every model, and the matrix among the first four models. */
+export const DEMO_CROSSPLAY: CrossplayConfig = { benches: ['hanabi'], bots: ['simple', 'smart'], models: true, max_pairs: 12 };
+
 /** Starts the built-in simulator, gathers scores from its models, and stops it. */
 export async function gatherSimScores(opts: SimGatherOptions): Promise<GatherResult & { profile: string }> {
-  const sim: SimulatorHandle = await startSimulator({ profile: opts.profile ?? 'paper', seed: opts.simSeed ?? 0, dataRoot: opts.dataRoot });
+  const sim: SimulatorHandle = await startSimulator({ profile: opts.profile ?? 'paper', seed: opts.simSeed ?? 0, dataRoot: opts.dataRoot, benchmarks: opts.benches?.map(getBenchmark) });
   try {
     const res = await gatherScores([sim.url], simModelNames(opts.models), opts);
     return { ...res, profile: sim.profile.name };

@@ -11,6 +11,7 @@ import type { AnyBenchmark } from '../bench/types.js';
 import type { GenerationOverrides } from './generation.js';
 import { optionsByBench } from './plan.js';
 import { runEval, type EvalConfig } from './runner.js';
+import { crossplayTasks, readCrossplay, type CrossplayConfig } from './crossplay.js';
 import type { ProgressMode } from './progress.js';
 
 export interface SweepModel {
@@ -44,6 +45,8 @@ export interface SweepConfig {
    * concurrency: models at different servers keep all of them busy, and the tail of one model's
    * run overlaps the start of the next. Models sharing a server multiply its load. */
   parallel_models?: number;
+  /** Games played again with other partners after each model's own runs (crossplay.ts). */
+  crossplay?: CrossplayConfig;
 }
 
 export type SweepStatus = 'done' | 'partial' | 'failed';
@@ -61,6 +64,8 @@ export interface SweepRow {
   run_id: string | null;
   /** Why the run failed (status 'failed'). */
   reason: string | null;
+  /** A cross-play run's partner. */
+  partner?: string;
 }
 
 function fail(file: string, msg: string): never {
@@ -135,6 +140,7 @@ export function readSweepConfig(file: string): SweepConfig {
     timeout_s: num('timeout_s'),
     max_attempts: num('max_attempts'),
     parallel_models: positiveInt(file, 'parallel_models', num('parallel_models')),
+    crossplay: readCrossplay(file, c.crossplay),
   };
 }
 
@@ -160,10 +166,9 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   const parallel = Math.max(1, Math.min(cfg.models.length, Math.floor(hooks.parallelModels ?? cfg.parallel_models ?? 1)));
   // Redrawn progress lines of several runs would overwrite each other: plain lines, each labelled with its model.
   const progress: ProgressMode = parallel > 1 && (hooks.progress ?? 'auto') !== 'none' ? 'plain' : (hooks.progress ?? 'auto');
-  const byModel: SweepRow[][] = cfg.models.map(() => []);
 
-  const evalModel = async (m: SweepModel): Promise<SweepRow[]> => {
-    const benchIds = m.benches ?? cfg.benches;
+  const evalModel = async (m: SweepModel, cross?: { bench: string; partner: string }): Promise<SweepRow[]> => {
+    const benchIds = cross ? [cross.bench] : (m.benches ?? cfg.benches);
     if (interrupted || hooks.drainSignal?.aborted) return failedRows(m, benchIds, 'sweep stopped before this model');
     const benches = benchIds.map((id) => hooks.benches?.find((b) => b.id === id) ?? id);
     const ec: EvalConfig = {
@@ -176,7 +181,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
       seed: cfg.seed ?? 0,
       out: hooks.out ?? cfg.out,
       dataRoot: cfg.data,
-      options,
+      options: cross ? { ...options, [cross.bench]: { ...(options[cross.bench] ?? {}), partner: cross.partner } } : options,
       generation: { ...(cfg.generation ?? {}), ...(m.generation ?? {}) },
       greedy: m.greedy ?? cfg.greedy ?? false,
       timeoutMs: (cfg.timeout_s ?? 600) * 1000,
@@ -186,7 +191,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
       drainSignal: hooks.drainSignal,
       abortSignal: hooks.abortSignal,
     };
-    hooks.log?.(`sweep: ${m.model} (${benchIds.join(', ')}) at ${m.endpoints.join(', ')}`);
+    hooks.log?.(`sweep: ${m.model} (${benchIds.join(', ')}${cross ? ` with ${cross.partner}` : ''}) at ${m.endpoints.join(', ')}`);
     const rows: SweepRow[] = [];
     try {
       const res = await runEval(ec);
@@ -204,24 +209,28 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
           truncated: r.truncated,
           run_id: r.run_id,
           reason: null,
+          ...(cross ? { partner: cross.partner } : {}),
         });
       }
       return rows;
     } catch (e) {
       const reason = (e as Error).message;
       hooks.log?.(`sweep: ${m.model} failed: ${reason}`);
-      return failedRows(m, benchIds, reason);
+      return failedRows(m, benchIds, reason).map((r) => (cross ? { ...r, partner: cross.partner } : r));
     }
   };
 
-  // A pool of `parallel` workers takes models in config order; the table keeps config order.
+  // A pool of `parallel` workers takes models in config order, then the cross-play runs; the table keeps that order.
+  const tasks: Array<() => Promise<SweepRow[]>> = cfg.models.map((m) => () => evalModel(m));
+  for (const t of cfg.crossplay ? crossplayTasks(cfg.crossplay, cfg.models) : []) tasks.push(() => evalModel(cfg.models[t.model]!, t));
+  const results: SweepRow[][] = tasks.map(() => []);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < cfg.models.length) {
+    while (next < tasks.length) {
       const i = next++;
-      byModel[i] = await evalModel(cfg.models[i]!);
+      results[i] = await tasks[i]!();
     }
   };
-  await Promise.all(Array.from({ length: parallel }, worker));
-  return { rows: byModel.flat(), interrupted };
+  await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, tasks.length)) }, worker));
+  return { rows: results.flat(), interrupted };
 }

@@ -6,7 +6,7 @@ import type { FigureSpec } from './spec.js';
 
 /** 'model:sim/qwen3-8b' -> 'qwen3-8b'; bots keep their 'bot:' prefix. */
 function partnerLabel(p: string): string {
-  return p.startsWith('model:') ? shortName(p.slice(6)) : p;
+  return p.startsWith('model:') ? shortName(p.slice(6).replace(/@.*$/, '')) : p;
 }
 
 /**

@@ -4,9 +4,10 @@ import { benchmarkIds } from '../../bench/registry.js';
 import { locateDataset } from '../../bench/data.js';
 import { getBenchmark } from '../../bench/registry.js';
 import { projectRoot } from '../../core/paths.js';
-import { bool, num, str } from '../args.js';
+import { bool, list, num, str } from '../args.js';
+import { gameIds } from '../../play/registry.js';
 import type { Command } from '../command.js';
-import { gatherSimScores, writeFiguresAndReport, writeScoreTables } from '../pipeline.js';
+import { DEMO_CROSSPLAY, gatherSimScores, writeFiguresAndReport, writeScoreTables } from '../pipeline.js';
 
 const fmt = (v: number | null | undefined, d = 2): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '-');
 
@@ -23,10 +24,14 @@ export const command: Command = {
     seed: { type: 'number', arg: '<s>', description: 'seed for item sampling, option shuffles and resampling', default: 0 },
     data: { type: 'string', arg: '<dir>', description: 'dataset root (folders like ../shared/datasets); default: fetched data, else the bundled samples' },
     resamples: { type: 'number', arg: '<n>', description: 'bootstrap resamples for intervals', default: 2000 },
+    games: { type: 'list', arg: '<id,...>', description: `interactive games to play after the benchmarks ('none' for none)`, default: gameIds().join(',') },
+    'game-episodes': { type: 'number', arg: '<n>', description: 'episodes per game (a seeded sample)', default: 8 },
+    'no-crossplay': { type: 'boolean', description: "skip Hanabi's cross-play (with the simple and smart bots, and among the first four models)" },
     quiet: { type: 'boolean', description: 'no progress lines' },
   },
   details: [
-    'Starts the simulator (no GPU, no vLLM), evaluates its models on all seven benchmarks with masa eval',
+    'Starts the simulator (no GPU, no vLLM), evaluates its models on all seven benchmarks with masa eval,',
+    'then plays the games (refgame, repeated-games, hanabi, with Hanabi cross-play) for the four pillars',
     '(resumable: a rerun requests only what is missing), summarizes the per-sample logs into score tables,',
     'draws every figure (HTML, SVG, PNG) and writes figures/report.html. Every number and figure it prints',
     'comes from these simulated models and is marked as synthetic.',
@@ -55,10 +60,15 @@ export const command: Command = {
     if (!dataRoot && origins.some((o) => o.endsWith('samples'))) say("  (the bundled samples are a few hand-written items; `npx masa data fetch` gets the real benchmarks)");
 
     say(`\n[1/3] evaluating (per-sample logs in ${rel(join(out, 'runs'))}) ...`);
+    const games = (list(args, 'games') ?? gameIds()).filter((g) => g !== 'none');
+    if (games.length > 0) say(`  then the games: ${games.join(', ')}, ${num(args, 'game-episodes', 8)} episodes each${games.includes('hanabi') && !bool(args, 'no-crossplay') ? ', with Hanabi cross-play' : ''}`);
     const gathered = await gatherSimScores({
       profile: str(args, 'profile', 'paper'),
       models: str(args, 'models', 'paper'),
       limit,
+      games,
+      gameEpisodes: num(args, 'game-episodes', 8),
+      crossplay: games.includes('hanabi') && !bool(args, 'no-crossplay') ? DEMO_CROSSPLAY : undefined,
       seed,
       out: join(out, 'runs'),
       dataRoot,
@@ -66,7 +76,7 @@ export const command: Command = {
       log: quiet ? () => {} : (m) => process.stderr.write(m + '\n'),
     });
     const failed = gathered.rows.filter((r) => r.status !== 'done');
-    say(`  ${gathered.models.length} models x ${benchmarkIds().length} benchmarks: ${gathered.rows.length - failed.length} runs done, ${failed.length} partial or failed (${elapsed()})`);
+    say(`  ${gathered.models.length} models x ${benchmarkIds().length} benchmarks${games.length > 0 ? ` and ${games.length} games` : ''}: ${gathered.rows.length - failed.length} runs done, ${failed.length} partial or failed (${elapsed()})`);
     for (const r of failed.slice(0, 8)) say(`  - ${r.model} ${r.bench}: ${r.status}${r.reason ? ` (${r.reason})` : ''}${r.errors ? `, ${r.errors} errors` : ''}`);
     if (gathered.interrupted) {
       say('interrupted: rerun `npm run demo` to finish (it resumes)');
@@ -87,13 +97,16 @@ export const command: Command = {
           `log fit R^2 ${fmt(p.fits.log?.r2)}, slope ${fmt(p.elasticity?.slope)} [${fmt(p.elasticity?.ci[0])}, ${fmt(p.elasticity?.ci[1])}]`,
       );
     }
+    for (const p of s.pillars?.pairs ?? []) {
+      say(`  ${p.x} -> ${p.y} (n=${p.n}): Pearson r ${fmt(p.pearson.r)} [${fmt(p.pearson.ci[0])}, ${fmt(p.pearson.ci[1])}], log fit R^2 ${fmt(p.fits.log?.r2)}`);
+    }
     const verdicts = new Map<string, number>();
     for (const c of s.claims) verdicts.set(c.verdict, (verdicts.get(c.verdict) ?? 0) + 1);
     say(`  paper's claims on these data: ${[...verdicts].map(([v, n]) => `${n} ${v}`).join(', ')}`);
 
     say(`\nwhere everything went (${elapsed()}):`);
-    say(`  per-sample logs  ${rel(join(out, 'runs'))}/<run>/samples.jsonl`);
-    say(`  scores           ${rel(tables.scoresCsv)} (model x benchmark), ${rel(tables.groupsCsv)} (per model: sa, ma_u, ma_p)`);
+    say(`  per-sample logs  ${rel(join(out, 'runs'))}/<run>/samples.jsonl (games: turns.jsonl)`);
+    say(`  scores           ${rel(tables.scoresCsv)} (model x benchmark and game), ${rel(tables.groupsCsv)} (per model: sa, ma_u, ma_p, ma_c, ma_a, ma_p_play)`);
     for (const f of figs.figures) say(`  ${f.name.padEnd(28)} ${Object.values(f.files).map((p) => rel(p!)).join('  ')}`);
     for (const k of figs.skipped) say(`  ${k.name.padEnd(28)} not drawn: ${k.reason}`);
     say(`  report           ${rel(figs.report)}`);

@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 function table(rows: SweepRow[]): string {
   const body = rows.map((r) => [
     r.model,
-    r.bench,
+    r.partner ? `${r.bench} with ${r.partner.replace(/@.*$/, '')}` : r.bench,
     r.status,
     String(r.n),
     r.accuracy === null ? '-' : `${(100 * r.accuracy).toFixed(1)}% ± ${(100 * (r.stderr ?? 0)).toFixed(1)}`,
@@ -42,6 +42,8 @@ export const command: Command = {
     "generation": {"max_tokens": 4096},          overrides for every model (catalog presets still apply)
     "out": "data/runs", "data": "../datasets",   relative to the config file
     "parallel_models": 2,                        models evaluated at once (default 1)
+    "crossplay": {"benches": ["hanabi"], "bots": ["simple", "smart"],
+                  "models": true, "max_pairs": 6},  games replayed with other partners (see below)
     "models": [
       {"model": "qwen3-8b", "endpoints": ["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
        "generation": {"chat_template_kwargs": {"enable_thinking": false}}, "api_key_env": "VLLM_KEY"},
@@ -53,6 +55,9 @@ own dispatcher and per-endpoint concurrency, so models at different servers keep
 models sharing a server multiply its load), each over all its endpoints. Every (model, benchmark) is an
 ordinary run: rerun the sweep to resume it. Status: done (every item answered), partial (some
 failed or missing: rerun), failed (the run could not proceed, e.g. endpoint down: see reason).
+Cross-play: after the models' own runs, each game in crossplay.benches is played again by every
+model with each scripted bot, and by model pairs (evaluated, partner) taken in an order that
+grows the matrix one model at a time, at most max_pairs of them; each is an ordinary run.
 The table is also written to <out>/sweep-<config name>.json.
 Exit status: 0 when all done, 3 otherwise, 130 when interrupted.`,
   async run(args) {
