@@ -27,7 +27,9 @@ export interface GameRunSummary extends Omit<RunSummary, 'chance'> {
 }
 
 /** Summaries of each measure, and of the headline on [0, 1], from finished episodes. */
-export function summarizeEpisodes(game: AnyGame, episodes: readonly EpisodeRecord[]): { measures: Record<string, MeasureSummary>; headline: BenchSummary } {
+export function summarizeEpisodes(game: AnyGame, unordered: readonly EpisodeRecord[]): { measures: Record<string, MeasureSummary>; headline: BenchSummary } {
+  // Sums in one order whatever order the log holds them in (a resumed run's differs), so the same episodes give the same bits.
+  const episodes = [...unordered].sort((a, b) => (a.episode_id < b.episode_id ? -1 : a.episode_id > b.episode_id ? 1 : 0));
   const measures: Record<string, MeasureSummary> = {};
   for (const m of game.measures) measures[m.id] = summarizeMeasure(episodes.map((e) => e.measures[m.id] ?? null), m.range);
   const head = game.measures[0]!;

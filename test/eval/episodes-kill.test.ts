@@ -90,3 +90,45 @@ test('games: kill -9 at random points, then a rerun: every turn recorded once, t
     await server.close();
   }
 });
+
+test('hanabi on the simulator: kill -9 mid-game, then a rerun: each move recorded once, the same final scores', { timeout: 240_000 }, async () => {
+  const { startSimulator } = await import('../../src/sim/index.js');
+  const sim = await startSimulator({ profile: 'paper', benchmarks: [], latencyMs: 5 });
+  const args = (out: string): string[] => ['bin/masa.mjs', 'eval', '--endpoint', sim.url, '--model', 'sim/qwen2.5-72b-instruct', '--bench', 'hanabi', '--option', 'episodes=6', '--concurrency', '4', '--out', out, '--quiet', '--json'];
+  const rng = mulberry32(7);
+  try {
+    const killed = join(root, 'hanabi-killed');
+    let kills = 0;
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, args(killed), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const done = exit(child);
+      const start = sim.stats().requests;
+      const target = start + 20 + rng.int(60);
+      const timer = setInterval(() => {
+        if (sim.stats().requests >= target) child.kill('SIGKILL');
+      }, 2);
+      const r = await done;
+      clearInterval(timer);
+      if (r.signal === 'SIGKILL') kills++;
+    }
+    assert.ok(kills >= 2, `killed mid-run (${kills} of 3)`);
+    const final = await exit(spawn(process.execPath, args(killed), { stdio: ['ignore', 'pipe', 'pipe'] }));
+    assert.equal(final.code, 0, final.stderr);
+    const clean = join(root, 'hanabi-clean');
+    const once = await exit(spawn(process.execPath, args(clean), { stdio: ['ignore', 'pipe', 'pipe'] }));
+    assert.equal(once.code, 0, once.stderr);
+    const moves = (recs: GameRecord[]): string[] =>
+      recs
+        .filter((r) => r.kind === 'turn' && r.error === null)
+        .map((r) => `${r.episode_id}#${(r as { turn: number }).turn}#${(r as { ask: number }).ask}:${JSON.stringify((r as { action: unknown }).action)}`)
+        .sort();
+    const a = moves(log(killed));
+    assert.equal(new Set(a.map((m) => m.split(':')[0])).size, a.length, 'each move recorded once');
+    assert.deepEqual(a, moves(log(clean)));
+    const scores = (recs: GameRecord[]): Record<string, unknown> => Object.fromEntries(recs.filter((r) => r.kind === 'episode').map((r) => [r.episode_id, (r as { measures: unknown }).measures]));
+    assert.equal(Object.keys(scores(log(killed))).length, 6);
+    assert.deepEqual(scores(log(killed)), scores(log(clean)));
+  } finally {
+    await sim.close();
+  }
+});
