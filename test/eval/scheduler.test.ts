@@ -76,6 +76,9 @@ test("a job's masa eval arguments give the runs masa sweep would make (same gene
   assert.equal(args.flags.seed, 3);
   assert.equal(args.flags.limit, 5);
   assert.deepEqual(args.flags.bench, ['mmlu-pro', 'tombench']);
+  const bad = parseArgs(['--generation-json', '{"temprature":1}'], EVAL_FLAGS, 'eval');
+  assert.throws(() => generationOverrides(bad), /--generation-json: generation\.temprature: unknown generation setting/);
+  assert.throws(() => generationOverrides(parseArgs(['--generation-json', '[1]'], EVAL_FLAGS, 'eval')), /--generation-json: must be a JSON object/);
 });
 
 test('the serve command: the plan\'s flags, served under the sweep\'s name, site and model extras, no port', () => {

@@ -241,6 +241,7 @@ say "server ready at http://127.0.0.1:$PORT/v1"
 say "running: masa \${EVAL[*]} --endpoint http://127.0.0.1:$PORT/v1"
 "\${MASA[@]}" "\${EVAL[@]}" --endpoint "http://127.0.0.1:$PORT/v1" &
 EVAL_PID=$!
+say "masa eval pid $EVAL_PID"
 rc=0
 wait "$EVAL_PID" || rc=$?
 EVAL_PID=""
