@@ -151,9 +151,11 @@ function submittedIds(res: Cli): string[] {
 
 const skip = skipReason();
 
-describe('masa sweep on a real SLURM', { skip }, () => {
+// Each test carries the skip reason, so a machine without SLURM reports them as skipped, by name.
+describe('masa sweep on a real SLURM', () => {
   let started = false;
   before(() => {
+    if (skip) return;
     const r = spawnSync('sh', [join(here, 'slurm-up.sh')], { encoding: 'utf8', env: { ...process.env, SLURM_FRESH: '1' } });
     // A start that failed half-way is stopped too (slurm-down.sh stops only what slurm-up.sh
     // started); exit 3 means a SLURM that is not ours was already up: it is left alone.
@@ -172,7 +174,7 @@ describe('masa sweep on a real SLURM', { skip }, () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  test('a 3-model sweep runs end to end: one job array, the right records and scores, no secret written, no server left', async () => {
+  test('a 3-model sweep runs end to end: one job array, the right records and scores, no secret written, no server left', { skip }, async () => {
     const models = ['sim/qwen2.5-0.5b-instruct', 'sim/qwen2.5-1.5b-instruct', 'sim/qwen2.5-3b-instruct'];
     const benches = ['mmlu-pro', 'tombench', 'coordinationqa'];
     const file = writeSweep('three', { benches, models: models.map((model) => ({ model })) });
@@ -243,7 +245,7 @@ describe('masa sweep on a real SLURM', { skip }, () => {
     assert.deepEqual(again.json.rows.map((r: { action: string }) => r.action), ['skipped', 'skipped', 'skipped']);
   });
 
-  test('a server that never becomes healthy fails its job with the reason; the next run resubmits only that model', async () => {
+  test('a server that never becomes healthy fails its job with the reason; the next run resubmits only that model', { skip }, async () => {
     const file = writeSweep('oom', { benches: ['mmlu-pro'], models: [{ model: 'sim/qwen2.5-0.5b-instruct' }, { model: 'sim/qwen2.5-1.5b-instruct' }] });
     const sub = await masa(['sweep', '--config', file, '--scheduler', 'slurm', '--json'], jobEnv({ FAKE_VLLM_OOM: 'sim/qwen2.5-1.5b-instruct' }));
     assert.equal(sub.code, 0, sub.stderr);
@@ -269,7 +271,7 @@ describe('masa sweep on a real SLURM', { skip }, () => {
     assert.deepEqual(done.json.rows.map((r: { records: string; job_id: string }) => [r.records, r.job_id]), [['done', ok.job_id], ['done', retry[0]]]);
   });
 
-  test('a job cancelled mid-run is not doubled while it runs, and is resumed by the next run with no item lost or repeated', async () => {
+  test('a job cancelled mid-run is not doubled while it runs, and is resumed by the next run with no item lost or repeated', { skip }, async () => {
     const file = writeSweep('cancel', { benches: ['mmlu-pro', 'tombench'], limit: 6, concurrency: 1, models: [{ model: 'sim/qwen2.5-0.5b-instruct' }] });
     const slow = jobEnv({ FAKE_VLLM_LATENCY_MS: '700' });
     const sub = await masa(['sweep', '--config', file, '--scheduler', 'slurm', '--json'], slow);
@@ -313,7 +315,7 @@ describe('masa sweep on a real SLURM', { skip }, () => {
     }
   });
 
-  test("a job killed by its time limit leaves no server behind (SLURM's own TIMEOUT, and with the early warning)", async () => {
+  test("a job killed by its time limit leaves no server behind (SLURM's own TIMEOUT, and with the early warning)", { skip }, async () => {
     const model = { model: 'sim/qwen2.5-0.5b-instruct' };
     const hang = jobEnv({ FAKE_VLLM_LATENCY_MS: '600000' });
     // Both run at once (one GPU each); a 1-minute limit is the shortest SLURM has.
