@@ -245,30 +245,38 @@ describe('masa sweep on a real SLURM', () => {
     assert.deepEqual(again.json.rows.map((r: { action: string }) => r.action), ['skipped', 'skipped', 'skipped']);
   });
 
-  test('a server that never becomes healthy fails its job with the reason; the next run resubmits only that model', { skip }, async () => {
-    const file = writeSweep('oom', { benches: ['mmlu-pro'], models: [{ model: 'sim/qwen2.5-0.5b-instruct' }, { model: 'sim/qwen2.5-1.5b-instruct' }] });
+  test('a server that never becomes healthy fails its job with the reason (out of memory, bad flags); the next run resubmits only those models', { skip }, async () => {
+    const models = [{ model: 'sim/qwen2.5-0.5b-instruct' }, { model: 'sim/qwen2.5-1.5b-instruct' }, { model: 'sim/qwen2.5-3b-instruct', vllm_args: ['--no-such-flag'] }];
+    const file = writeSweep('unhealthy', { benches: ['mmlu-pro'], models });
     const sub = await masa(['sweep', '--config', file, '--scheduler', 'slurm', '--json'], jobEnv({ FAKE_VLLM_OOM: 'sim/qwen2.5-1.5b-instruct' }));
     assert.equal(sub.code, 0, sub.stderr);
     const ids = submittedIds(sub);
-    assert.deepEqual(Object.values(await waitJobs(ids, 180_000)), ['COMPLETED', 'FAILED']);
+    assert.deepEqual(Object.values(await waitJobs(ids, 180_000)), ['COMPLETED', 'FAILED', 'FAILED']);
     const st = await masa(['sweep', 'status', '--config', file, '--json']);
     assert.equal(st.code, 3, 'not every model is done');
-    const [ok, bad] = st.json.rows;
+    const [ok, oom, flags] = st.json.rows;
     assert.equal(ok.records, 'done');
-    assert.equal(bad.state, 'failed');
-    assert.equal(bad.records, 'missing');
-    assert.match(bad.reason, /vllm serve exited with code 1 before it was ready \(out of memory\).*CUDA out of memory/);
+    for (const bad of [oom, flags]) {
+      assert.equal(bad.state, 'failed');
+      assert.equal(bad.records, 'missing');
+      assert.ok(processGone(jobPids(bad.output).server));
+    }
+    assert.match(oom.reason, /vllm serve exited with code 1 before it was ready \(out of memory\).*CUDA out of memory/);
+    assert.match(flags.reason, /vllm serve exited with code 2 before it was ready \(bad flags\).*unrecognized arguments: --no-such-flag/);
     assert.match(st.stdout, /failed\s+missing\s+0\/\d+.*out of memory/);
-    assert.ok(processGone(jobPids(bad.output).server));
 
+    // The user fixes the flags; the next run submits the two failed models again, and only them.
+    const cfg = JSON.parse(readFileSync(file, 'utf8'));
+    delete cfg.models[2].vllm_args;
+    writeFileSync(file, JSON.stringify(cfg));
     const again = await masa(['sweep', '--config', file, '--scheduler', 'slurm', '--json']);
-    assert.deepEqual(again.json.rows.map((r: { action: string }) => r.action), ['skipped', 'submitted']);
+    assert.deepEqual(again.json.rows.map((r: { action: string }) => r.action), ['skipped', 'submitted', 'submitted']);
     const retry = submittedIds(again);
-    assert.notEqual(retry[0], bad.job_id);
-    assert.deepEqual(Object.values(await waitJobs(retry, 180_000)), ['COMPLETED']);
+    assert.ok(!retry.includes(oom.job_id) && !retry.includes(flags.job_id));
+    assert.deepEqual(Object.values(await waitJobs(retry, 180_000)), ['COMPLETED', 'COMPLETED']);
     const done = await masa(['sweep', 'status', '--config', file, '--json']);
     assert.equal(done.code, 0);
-    assert.deepEqual(done.json.rows.map((r: { records: string; job_id: string }) => [r.records, r.job_id]), [['done', ok.job_id], ['done', retry[0]]]);
+    assert.deepEqual(done.json.rows.map((r: { records: string; job_id: string }) => [r.records, r.job_id]), [['done', ok.job_id], ['done', retry[0]], ['done', retry[1]]]);
   });
 
   test('a job cancelled mid-run is not doubled while it runs, and is resumed by the next run with no item lost or repeated', { skip }, async () => {
@@ -318,9 +326,11 @@ describe('masa sweep on a real SLURM', () => {
   test("a job killed by its time limit leaves no server behind (SLURM's own TIMEOUT, and with the early warning)", { skip }, async () => {
     const model = { model: 'sim/qwen2.5-0.5b-instruct' };
     const hang = jobEnv({ FAKE_VLLM_LATENCY_MS: '600000' });
-    // Both run at once (one GPU each); a 1-minute limit is the shortest SLURM has.
-    const plain = writeSweep('limit-plain', { benches: ['mmlu-pro'], limit: 2, concurrency: 1, cluster: { time: 1, slurm: { signal_s: 0 } }, models: [model] });
-    const warned = writeSweep('limit-warned', { benches: ['mmlu-pro'], limit: 2, concurrency: 1, cluster: { time: 1, slurm: { signal_s: 30 } }, models: [model] });
+    // Both run at once (one GPU each); a 1-minute limit is the shortest SLURM has. SLURM checks
+    // limits about every 30 s, so the warning comes 0-30 s late: a short grace keeps the warned
+    // job's own stop well inside the limit.
+    const plain = writeSweep('limit-plain', { benches: ['mmlu-pro'], limit: 2, concurrency: 1, cluster: { time: 1, stop_grace_s: 5, slurm: { signal_s: 0 } }, models: [model] });
+    const warned = writeSweep('limit-warned', { benches: ['mmlu-pro'], limit: 2, concurrency: 1, cluster: { time: 1, stop_grace_s: 5, slurm: { signal_s: 30 } }, models: [model] });
     const [a] = submittedIds(await masa(['sweep', '--config', plain, '--scheduler', 'slurm', '--json'], hang));
     const [b] = submittedIds(await masa(['sweep', '--config', warned, '--scheduler', 'slurm', '--json'], hang));
     const states = await waitJobs([a!, b!], 200_000);
