@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm run setup`: everything masa needs on a fresh Debian/Ubuntu machine.
 #  1. Debian packages, only those missing (headless Jupyter, Chromium for static figures,
-#     bubblewrap for the HumanEval sandbox, scipy/statsmodels for the reference tests);
+#     bubblewrap for the HumanEval sandbox, scipy/statsmodels for the reference tests, and a
+#     single-node SLURM with munge, curl and procps for the cluster tests, which start and stop
+#     the daemons themselves: test/cluster/slurm-up.sh);
 #  2. `npm ci`, skipped when node_modules already matches package-lock.json;
 #  3. the TypeScript kernel, registered project-locally (jupyter/kernels/tslab, found through
 #     JUPYTER_PATH by the npm scripts), so nothing is installed globally.
@@ -14,6 +16,7 @@ packages=(
   jupyter-nbconvert jupyter-client python3-nbclient jupyter-nbformat jupyter-notebook
   chromium bubblewrap util-linux
   python3-scipy python3-statsmodels python3-numpy
+  slurmctld slurmd slurm-client munge curl procps
 )
 
 missing=()
@@ -28,7 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "masa setup: this machine has no apt-get. Install these by hand (Debian package names), then rerun:" >&2
     echo "  ${missing[*]}" >&2
     echo "  (Jupyter with nbclient and nbformat for /usr/bin/python3, a Chromium at /usr/bin/chromium," >&2
-    echo "   bubblewrap's bwrap, and Python's scipy, statsmodels and numpy)" >&2
+    echo "   bubblewrap's bwrap, Python's scipy, statsmodels and numpy, and SLURM (slurmctld, slurmd," >&2
+    echo "   sbatch/scontrol/scancel) with munge, curl and ps for the cluster tests)" >&2
     exit 1
   fi
   sudo=()
@@ -43,8 +47,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     missing=("${missing[@]/chromium/chromium-browser}")
   fi
   echo "masa setup: installing Debian packages: ${missing[*]}"
+  # No service starts during the install (munge, slurmctld, slurmd): the cluster tests start and
+  # stop their own daemons. A policy-rc.d already in place (containers) is left as it is.
+  norc=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    norc=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\n# masa setup: no service starts while it installs packages\nexit 101\n' | "${sudo[@]}" tee "$norc" >/dev/null
+    "${sudo[@]}" chmod 0755 "$norc"
+    trap '"${sudo[@]}" rm -f "$norc"' EXIT
+  fi
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$norc" ]; then "${sudo[@]}" rm -f "$norc"; trap - EXIT; fi
 else
   echo "masa setup: Debian packages present"
 fi

@@ -157,7 +157,8 @@ export function splitSelection(sel: ReadonlyArray<string | AnyBenchmark | AnyGam
   return { benches, games };
 }
 
-export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: readonly OptionOwner[]): Promise<RunPlan> {
+/** `create` false: only work out the plan (status readers), without making the run's folder. */
+export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: readonly OptionOwner[], create = true): Promise<RunPlan> {
   const options = benchOptions(bench, cfg.options, known);
   const { items: all, location } = await loadItems(bench, options, cfg.dataRoot);
   if (all.length === 0) throw new MasaError(`${bench.id}: no items found in ${location.dir}`);
@@ -166,7 +167,7 @@ export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: reado
   const hash = runHash({ model: cfg.model, bench: bench.id, bench_options: hashedOptions(options), generation: generation.settings, seed: cfg.seed });
   const runId = `${modelSlug(cfg.model)}__${bench.id}__${hash.slice(0, 10)}`;
   const dir = join(cfg.out, runId);
-  mkdirSync(dir, { recursive: true });
+  if (create) mkdirSync(dir, { recursive: true });
   let total = 0;
   for (const it of items) total += bench.trials(it, options).length;
   return { bench, options, items, location, generation, runId, dir, total, seed: cfg.seed, model: cfg.model };

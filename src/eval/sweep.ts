@@ -12,10 +12,12 @@ import type { GenerationOverrides } from './generation.js';
 import { optionsByBench } from './plan.js';
 import { runEval, type EvalConfig } from './runner.js';
 import { crossplayTasks, readCrossplay, type CrossplayConfig } from './crossplay.js';
+import { readClusterConfig, readModelTime, readModelVllmArgs, type ClusterConfig } from './scheduler/config.js';
 import type { ProgressMode } from './progress.js';
 
 export interface SweepModel {
   model: string;
+  /** Where the model is served; empty only in scheduler mode, where each job starts its own server. */
   endpoints: string[];
   /** Benchmarks for this model (default: the sweep's). */
   benches?: string[];
@@ -25,6 +27,10 @@ export interface SweepModel {
   concurrency?: number;
   /** Name of the environment variable holding this model's API key (default OPENAI_API_KEY). */
   api_key_env?: string;
+  /** Scheduler mode: this model's job time limit in minutes (default the cluster's). */
+  time?: number;
+  /** Scheduler mode: extra `vllm serve` flags for this model. */
+  vllm_args?: string[];
 }
 
 export interface SweepConfig {
@@ -47,6 +53,13 @@ export interface SweepConfig {
   parallel_models?: number;
   /** Games played again with other partners after each model's own runs (crossplay.ts). */
   crossplay?: CrossplayConfig;
+  /** Site specifics for `--scheduler` (src/eval/scheduler/config.ts); every default when absent. */
+  cluster?: ClusterConfig;
+}
+
+export interface ReadSweepOptions {
+  /** Scheduler mode: models may leave out endpoints (each job starts its own server). */
+  endpointsOptional?: boolean;
 }
 
 export type SweepStatus = 'done' | 'partial' | 'failed';
@@ -74,7 +87,7 @@ function fail(file: string, msg: string): never {
 
 const GEN_KEYS = new Set(['temperature', 'top_p', 'top_k', 'min_p', 'repetition_penalty', 'presence_penalty', 'frequency_penalty', 'max_tokens', 'stop', 'chat_template_kwargs', 'extra', 'request_seed']);
 
-function checkGeneration(file: string, where: string, g: unknown): GenerationOverrides | undefined {
+export function checkGeneration(file: string, where: string, g: unknown): GenerationOverrides | undefined {
   if (g === undefined) return undefined;
   if (!g || typeof g !== 'object' || Array.isArray(g)) fail(file, `${where}: must be an object`);
   for (const k of Object.keys(g)) if (!GEN_KEYS.has(k)) fail(file, `${where}.${k}: unknown generation setting (known: ${[...GEN_KEYS].join(', ')})`);
@@ -87,7 +100,7 @@ function positiveInt(file: string, where: string, v: number | undefined): number
 }
 
 /** Reads and validates a sweep config, naming the field at fault. Relative out/data resolve against the file. */
-export function readSweepConfig(file: string): SweepConfig {
+export function readSweepConfig(file: string, opts: ReadSweepOptions = {}): SweepConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -107,12 +120,19 @@ export function readSweepConfig(file: string): SweepConfig {
     if (!o || typeof o !== 'object' || typeof o.model !== 'string' || o.model === '') fail(file, `models[${i}].model: must be a served model name`);
     return {
       model: o.model as string,
-      endpoints: typeof o.endpoint === 'string' ? [o.endpoint] : strList(o.endpoints, `models[${i}].endpoints`),
+      endpoints:
+        typeof o.endpoint === 'string'
+          ? [o.endpoint]
+          : opts.endpointsOptional && o.endpoints === undefined && o.endpoint === undefined
+            ? []
+            : strList(o.endpoints, `models[${i}].endpoints`),
       benches: o.benches === undefined ? undefined : strList(o.benches, `models[${i}].benches`),
       generation: checkGeneration(file, `models[${i}].generation`, o.generation),
       greedy: typeof o.greedy === 'boolean' ? o.greedy : undefined,
       concurrency: typeof o.concurrency === 'number' ? o.concurrency : undefined,
       api_key_env: typeof o.api_key_env === 'string' ? o.api_key_env : undefined,
+      time: readModelTime(file, `models[${i}]`, o.time),
+      vllm_args: readModelVllmArgs(file, `models[${i}]`, o.vllm_args),
     };
   });
   const num = (k: string): number | undefined => {
@@ -141,6 +161,7 @@ export function readSweepConfig(file: string): SweepConfig {
     max_attempts: num('max_attempts'),
     parallel_models: positiveInt(file, 'parallel_models', num('parallel_models')),
     crossplay: readCrossplay(file, c.crossplay),
+    cluster: readClusterConfig(file, c.cluster),
   };
 }
 

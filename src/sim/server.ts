@@ -58,6 +58,12 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** The models to serve (default: the catalog, data/models.csv). */
   models?: readonly ModelInfo[];
+  /** Serve the one model of `models` under this name (as vLLM's --served-model-name), instead of
+   * `sim/<catalog id>`. It must start with `sim/`, so records made against it stay marked synthetic. */
+  servedModelName?: string;
+  /** The context length /v1/models reports and requests are held to (as vLLM's --max-model-len);
+   * default each model's catalog context length. */
+  maxModelLen?: number;
   /** Benchmarks whose items are recognised (default: every registered benchmark). */
   benchmarks?: readonly AnyBenchmark[];
   /** Games whose turns are played (default: every registered game). */
@@ -126,6 +132,13 @@ function validateOptions(o: SimulatorOptions): void {
   check('tokens-per-s', o.tokensPerS, 0, 1e9);
   check('fail-rate', o.failRate, 0, 1);
   if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new MasaError(`--seed: must be an integer, got ${o.seed}`);
+  if (o.maxModelLen !== undefined && !(Number.isInteger(o.maxModelLen) && o.maxModelLen > 0)) throw new MasaError(`--max-model-len: must be a whole number > 0, got ${o.maxModelLen}`);
+  if (o.servedModelName !== undefined) {
+    if (!o.servedModelName.startsWith(SIM_MODEL_PREFIX) || o.servedModelName.length === SIM_MODEL_PREFIX.length) {
+      throw new MasaError(`--served-model-name: '${o.servedModelName}' must start with '${SIM_MODEL_PREFIX}', so what is recorded from a simulated model stays marked synthetic`);
+    }
+    if (o.models?.length !== 1) throw new MasaError('--served-model-name: needs exactly one model (--model)');
+  }
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -140,7 +153,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const failRate = opts.failRate ?? 0;
   const limit = parseRateLimit(opts.rateLimit);
   const profile = typeof opts.profile === 'object' ? opts.profile : loadProfile(opts.profile ?? 'paper');
-  const served = simModels(opts.models ?? loadCatalog());
+  const served = simModels(opts.models ?? loadCatalog()).map((m) => ({
+    ...m,
+    name: opts.servedModelName ?? m.name,
+    maxModelLen: opts.maxModelLen ?? m.maxModelLen,
+  }));
   if (served.length === 0) throw new MasaError('the simulator needs at least one model');
   const byName = new Map(served.map((m) => [m.name, m] as [string, SimModel]));
   const index = opts.index ?? (await buildIndex(opts.benchmarks ?? BENCHMARKS, { dataRoot: opts.dataRoot, maxVariants: opts.indexVariants }));

@@ -7,6 +7,7 @@ import { gameIds, getGame } from '../../play/registry.js';
 import type { AnyGame } from '../../play/types.js';
 import type { GenerationOverrides } from '../../eval/generation.js';
 import { optionsByBench, parseKeyValues } from '../../eval/plan.js';
+import { checkGeneration } from '../../eval/sweep.js';
 import { runEval, type EvalConfig } from '../../eval/runner.js';
 import type { RunSummary } from '../../eval/summarize.js';
 import type { GameRunSummary } from '../../eval/game-summary.js';
@@ -33,10 +34,25 @@ export const GENERATION_FLAGS: Record<string, FlagSpec> = {
   param: { type: 'list', description: 'any other request-body field, key=value (JSON values)', arg: '<k=v,...>' },
   'no-request-seed': { type: 'boolean', description: 'do not send a per-request seed' },
   'no-preset': { type: 'boolean', description: 'ignore the catalog\'s sampling preset for the model' },
+  'generation-json': { type: 'string', description: 'overrides as one JSON object, as a sweep config\'s "generation" (exact for any stop string or value; the flags above apply on top)', arg: '<json>' },
 };
 
+/** Parses a flag holding one JSON object, naming the flag when it is not one. */
+export function jsonObjectFlag(args: ParsedArgs, name: string): Record<string, unknown> | undefined {
+  const raw = str(args, name);
+  if (raw === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (e) {
+    throw new MasaError(`--${name}: not valid JSON (${(e as Error).message})`, { exitCode: 2 });
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new MasaError(`--${name}: must be a JSON object`, { exitCode: 2 });
+  return v as Record<string, unknown>;
+}
+
 export function generationOverrides(args: ParsedArgs): GenerationOverrides {
-  const o: GenerationOverrides = {};
+  const o: GenerationOverrides = { ...(checkGeneration('--generation-json', 'generation', jsonObjectFlag(args, 'generation-json')) ?? {}) };
   const numFlag: Array<[string, keyof GenerationOverrides]> = [
     ['max-tokens', 'max_tokens'],
     ['temperature', 'temperature'],
@@ -59,12 +75,12 @@ export function generationOverrides(args: ParsedArgs): GenerationOverrides {
     if (!['on', 'off', 'true', 'false'].includes(thinking)) throw new MasaError(`--thinking must be on or off, got '${thinking}'`, { exitCode: 2 });
     kwargs.enable_thinking = thinking === 'on' || thinking === 'true';
   }
-  if (Object.keys(kwargs).length > 0) o.chat_template_kwargs = kwargs;
+  if (Object.keys(kwargs).length > 0) o.chat_template_kwargs = { ...(o.chat_template_kwargs ?? {}), ...kwargs };
   const extra = parseKeyValues(list(args, 'param') ?? [], '--param');
   for (const reserved of ['model', 'messages', 'stream', 'seed']) {
     if (reserved in extra) throw new MasaError(`--param ${reserved}: set by masa, not overridable`, { exitCode: 2 });
   }
-  if (Object.keys(extra).length > 0) o.extra = extra;
+  if (Object.keys(extra).length > 0) o.extra = { ...(o.extra ?? {}), ...extra };
   if (bool(args, 'no-request-seed')) o.request_seed = false;
   return o;
 }
@@ -86,7 +102,7 @@ export async function selectBenches(args: ParsedArgs, command: string): Promise<
 }
 
 export function benchOptionFlags(args: ParsedArgs, benches: Array<AnyBenchmark | AnyGame>, log: (m: string) => void): Record<string, Record<string, unknown>> {
-  const opts = optionsByBench(parseKeyValues(list(args, 'option') ?? [], '--option'));
+  const opts = optionsByBench({ ...(jsonObjectFlag(args, 'option-json') ?? {}), ...parseKeyValues(list(args, 'option') ?? [], '--option') });
   if (bool(args, 'unsafe-exec')) {
     // Benchmarks that run model-written code (HumanEval) gate it behind an `unsafe_exec` option.
     const takers = benches.filter((b) => 'unsafe_exec' in (b.optionDocs as object));
@@ -134,6 +150,7 @@ export const EVAL_FLAGS: Record<string, FlagSpec> = {
   out: { type: 'string', description: 'results folder', default: 'data/runs', arg: '<dir>' },
   data: { type: 'string', description: 'dataset root holding <dataset>/ folders (default: fetched data, else bundled samples)', arg: '<dir>' },
   option: { type: 'list', description: 'benchmark option key=value, or bench.key=value for one benchmark', arg: '<k=v,...>' },
+  'option-json': { type: 'string', description: 'benchmark options as one JSON object, as a sweep config\'s "options" (--option applies on top)', arg: '<json>' },
   'unsafe-exec': { type: 'boolean', description: 'allow benchmarks that run model-written code to execute it' },
   'api-key': { type: 'string', description: 'API key (default: $OPENAI_API_KEY); never written anywhere', arg: '<key>' },
   timeout: { type: 'number', description: 'per-request timeout in seconds', default: 600, arg: '<s>' },

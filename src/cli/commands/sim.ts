@@ -1,4 +1,4 @@
-import { loadCatalog } from '../../core/catalog-load.js';
+import { findModel, loadCatalog } from '../../core/catalog-load.js';
 import { MasaError } from '../../core/errors.js';
 import { BENCHMARKS, getBenchmark } from '../../bench/registry.js';
 import { abilityOf, loadProfile, startSimulator, type GroupName, type Profile } from '../../sim/index.js';
@@ -19,6 +19,7 @@ export const command: Command = {
   summary: 'serve synthetic models through a local vLLM-compatible OpenAI API (masa\'s embedded default)',
   usage: [
     'masa sim [--port P] [--host 127.0.0.1] [--profile <name|file>] [--seed S] [--latency-ms L] [--tokens-per-s T] [--fail-rate r] [--rate-limit n|n/s]',
+    'masa sim --model <catalog id|HF id> --served-model-name sim/<name> [--max-model-len N] [--port P] ...',
     'masa sim --abilities [--profile <name|file>]',
   ],
   flags: {
@@ -30,7 +31,10 @@ export const command: Command = {
     'tokens-per-s': { type: 'number', description: 'decode speed per request (0 = instant)', default: 0, arg: '<T>' },
     'fail-rate': { type: 'number', description: 'probability of an injected HTTP 500 per chat request', default: 0, arg: '<r>' },
     'rate-limit': { type: 'string', description: "emulate a router: 'n' concurrent requests or 'n/s' per second; beyond it 429 with Retry-After", arg: '<n|n/s>' },
-    'api-key': { type: 'string', description: 'require Authorization: Bearer <key> on /v1/* (as vllm --api-key)', arg: '<key>' },
+    'api-key': { type: 'string', description: 'require Authorization: Bearer <key> on /v1/* (as vllm --api-key; default $VLLM_API_KEY, as vllm)', arg: '<key>' },
+    model: { type: 'string', description: 'serve only this catalog model (catalog id or HF id), as `vllm serve <model>`', arg: '<id>' },
+    'served-model-name': { type: 'string', description: "with --model: serve it under this name, which must start with 'sim/' (default sim/<catalog id>)", arg: '<name>' },
+    'max-model-len': { type: 'number', description: 'context length reported and enforced (as vllm --max-model-len; default the catalog\'s)', arg: '<n>' },
     data: { type: 'string', description: 'dataset root to recognise items from (default: fetched data, else the bundled samples)', arg: '<dir>' },
     bench: { type: 'list', description: 'recognise only these benchmarks (default: all registered; fewer start faster on the full data)', arg: '<id,...>' },
     abilities: { type: 'boolean', description: "print each model's ability per benchmark under the profile and exit" },
@@ -49,7 +53,19 @@ export const command: Command = {
     }
     const port = num(args, 'port', 8000);
     if (!Number.isInteger(port)) throw new MasaError(`masa sim: --port must be an integer, got ${port}`, { exitCode: 2 });
+    const only = str(args, 'model');
+    const servedName = str(args, 'served-model-name');
+    if (servedName !== undefined && only === undefined) throw new MasaError('masa sim: --served-model-name needs --model', { exitCode: 2 });
+    let models;
+    if (only !== undefined) {
+      const m = findModel(only);
+      if (!m) throw new MasaError(`masa sim: --model '${only}' is not in the catalog (see 'masa models')`, { exitCode: 2 });
+      models = [m];
+    }
     const sim = await startSimulator({
+      models,
+      servedModelName: servedName,
+      maxModelLen: num(args, 'max-model-len'),
       port,
       host: str(args, 'host', '127.0.0.1'),
       profile: profileName,
@@ -58,7 +74,8 @@ export const command: Command = {
       tokensPerS: num(args, 'tokens-per-s', 0),
       failRate: num(args, 'fail-rate', 0),
       rateLimit: str(args, 'rate-limit'),
-      apiKey: str(args, 'api-key'),
+      // An empty VLLM_API_KEY means none, as in vLLM.
+      apiKey: str(args, 'api-key') ?? (process.env.VLLM_API_KEY || undefined),
       dataRoot: str(args, 'data'),
       benchmarks: list(args, 'bench')?.map((id) => getBenchmark(id)),
     });

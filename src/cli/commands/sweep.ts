@@ -5,6 +5,7 @@ import { runsDir } from '../../core/paths.js';
 import { readSweepConfig, runSweep, type SweepRow } from '../../eval/sweep.js';
 import { bool, num, str } from '../args.js';
 import type { Command } from '../command.js';
+import { runClusterStatus, runClusterSubmit } from './sweep-cluster.js';
 
 function table(rows: SweepRow[]): string {
   const body = rows.map((r) => [
@@ -26,13 +27,21 @@ function table(rows: SweepRow[]): string {
 export const command: Command = {
   name: 'sweep',
   summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable',
-  usage: ['masa sweep --config <sweep.json> [--out <dir>] [--parallel-models N] [--json] [--quiet]'],
+  usage: [
+    'masa sweep --config <sweep.json> [--out <dir>] [--parallel-models N] [--json] [--quiet]',
+    'masa sweep --config <sweep.json> --scheduler slurm [--partition P] [--account A] [--dry-run] [--out <dir>] [--json]',
+    'masa sweep status --config <sweep.json> [--scheduler slurm] [--out <dir>] [--json]',
+  ],
   flags: {
     config: { type: 'string', description: 'sweep config (JSON, see below)', arg: '<file>' },
     out: { type: 'string', description: 'results folder (overrides the config\'s "out")', arg: '<dir>' },
     json: { type: 'boolean', description: 'last stdout line: {"rows":[...]} with one row per model and benchmark' },
     quiet: { type: 'boolean', description: 'no progress output' },
     'parallel-models': { type: 'number', description: 'models evaluated at once, each with its own per-endpoint concurrency (overrides the config\'s "parallel_models"; default 1)', arg: '<n>' },
+    scheduler: { type: 'string', description: 'submit one job per model (a job array where shapes allow) that serves it, evaluates it and stops it', arg: 'slurm' },
+    partition: { type: 'string', description: 'with --scheduler slurm: partition (overrides cluster.slurm.partition)', arg: '<P>' },
+    account: { type: 'string', description: 'with --scheduler slurm: account (overrides cluster.slurm.account)', arg: '<A>' },
+    'dry-run': { type: 'boolean', description: 'with --scheduler: write the job scripts and print the submit commands, submit nothing' },
   },
   details: `Config:
   {
@@ -59,10 +68,41 @@ Cross-play: after the models' own runs, each game in crossplay.benches is played
 model with each scripted bot, and by model pairs (evaluated, partner) taken in an order that
 grows the matrix one model at a time, at most max_pairs of them; each is an ordinary run.
 The table is also written to <out>/sweep-<config name>.json.
-Exit status: 0 when all done, 3 otherwise, 130 when interrupted.`,
+Exit status: 0 when all done, 3 otherwise, 130 when interrupted.
+
+On a cluster (--scheduler slurm): models may leave out endpoints; each model's job starts
+\`vllm serve\` with its serve plan's flags (masa serve-plan) on a free port of its node, waits for
+/health and /v1/models, runs masa eval for the sweep's benchmarks into the results folder, and
+stops the server on every exit path. Scripts, job outputs, server logs and jobs.json (model ->
+job ids) go to <out>/slurm/<config name>/. Rerun to resume: jobs only for models whose runs are
+missing or partial, never a second one while a model's job is pending or running. Secrets reach
+jobs only through the environment (sbatch --export=ALL). Site specifics, all optional:
+  "cluster": {
+    "gpu_mem_gb": 80, "gpus_per_node": 8, "max_model_len": 32768,   serve-plan sizing
+    "time": "12:00:00",                 per job; a model's own "time" wins (minutes or [D-]HH:MM[:SS])
+    "health_timeout_s": 1800,           wait for the server, then fail with its log's reason
+    "stop_grace_s": 20,                 masa eval's time to record what is in flight when stopped
+    "vllm": "vllm", "vllm_args": ["--enforce-eager"],   a model's own "vllm_args" come after
+    "masa": "masa",                     how a node runs masa (default: this checkout, by path)
+    "api_key_env": "VLLM_KEY",          env var with a key the server requires (default none)
+    "slurm": {"partition": "gpu", "account": "proj", "modules": ["cuda/12.4"],
+              "setup": ["source ~/venvs/vllm/bin/activate"],
+              "container": "apptainer exec --nv /images/vllm.sif",
+              "sbatch": ["--qos=normal"], "gpu_request": "gres|gpus-per-node|none",
+              "cpus_per_gpu": 8, "cpus_per_task": 16, "mem": "64G", "signal_s": 120}
+  }
+masa sweep status: per model, the latest job's state (pending, running, completed, failed,
+cancelled, timeout; scontrol) and what the records say (items answered, failed, missing), with
+the job's own reason when it failed. Exit status 0 when every model is done, 3 otherwise.`,
   async run(args) {
     const file = str(args, 'config');
+    if (args._[0] !== undefined && args._[0] !== 'status') throw new MasaError(`masa sweep: unknown sub-command '${args._[0]}' (only 'status')`, { exitCode: 2 });
     if (!file) throw new MasaError("masa sweep: --config is required (see 'masa sweep --help')", { exitCode: 2 });
+    if (args._[0] === 'status') return runClusterStatus(args, resolve(file));
+    if (str(args, 'scheduler') !== undefined) return runClusterSubmit(args, resolve(file));
+    for (const f of ['partition', 'account', 'dry-run']) {
+      if (args.flags[f] !== undefined) throw new MasaError(`masa sweep: --${f} needs --scheduler slurm`, { exitCode: 2 });
+    }
     const cfg = readSweepConfig(resolve(file));
     const parallelModels = num(args, 'parallel-models');
     if (parallelModels !== undefined && !(Number.isInteger(parallelModels) && parallelModels >= 1)) {
