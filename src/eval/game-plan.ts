@@ -85,7 +85,8 @@ function partnerForHash(options: Record<string, unknown>): Record<string, unknow
   return { ...options, partner: at < 0 ? p : p.slice(0, at) };
 }
 
-export function planGameRun(game: AnyGame, cfg: PlanConfig, known: readonly OptionOwner[]): GamePlan {
+/** `create` false: only work out the plan (status readers), without making the run's folder. */
+export function planGameRun(game: AnyGame, cfg: PlanConfig, known: readonly OptionOwner[], create = true): GamePlan {
   const options = benchOptions(game, cfg.options, known);
   const all = game.episodes(options, cfg.seed);
   if (all.length === 0) throw new MasaError(`${game.id}: the options give no episodes`);
@@ -103,7 +104,7 @@ export function planGameRun(game: AnyGame, cfg: PlanConfig, known: readonly Opti
   const plan: GamePlan = { kind: 'game', game, options, episodes, generation, runId, dir, seed: cfg.seed, model: cfg.model, partner, total: episodes.length };
   // Fail before any request when an episode's partner cannot be seated.
   for (const e of episodes) seatAgents(plan, e);
-  mkdirSync(dir, { recursive: true });
+  if (create) mkdirSync(dir, { recursive: true });
   return plan;
 }
 

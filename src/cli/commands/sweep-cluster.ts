@@ -26,6 +26,8 @@ function setup(args: ParsedArgs, file: string, fallback?: string) {
 
 export async function runClusterSubmit(args: ParsedArgs, file: string): Promise<number> {
   const { cfg, opts } = setup(args, file);
+  // A job serves one model, so it cannot run cross-play against another model's server; the games themselves run.
+  if (cfg.crossplay) process.stderr.write(`masa sweep: warning: ${file}: "crossplay" is not run by --scheduler jobs (each serves one model); run it with plain masa sweep against the servers\n`);
   const dryRun = bool(args, 'dry-run');
   const report = await submitClusterSweep(cfg, { ...opts, dryRun, partition: str(args, 'partition'), account: str(args, 'account') });
   const lines: string[] = [];

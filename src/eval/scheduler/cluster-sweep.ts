@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, openSync, readSync, closeSync, fstatSync } from 
 import { basename } from 'node:path';
 import { MasaError } from '../../core/errors.js';
 import { lookupModel, presetFor } from '../catalog.js';
-import { optionsByBench, planRun, plannedRequests, resolveBench } from '../plan.js';
+import { optionsByBench, planRun, plannedRequests, splitSelection } from '../plan.js';
+import { planGameRun } from '../game-plan.js';
+import { summarizeGameRun } from '../game-summary.js';
 import { summarizeRun } from '../summarize.js';
 import type { SweepConfig, SweepModel } from '../sweep.js';
 import { buildModelJob, modelGeneration } from './model-job.js';
@@ -41,17 +43,18 @@ export interface ModelRecords {
 
 /** What the records say of a model's runs, planned exactly as its job's `masa eval` plans them. */
 export async function modelRecords(cfg: SweepConfig, m: SweepModel, out: string): Promise<ModelRecords> {
-  const benches = (m.benches ?? cfg.benches).map((b) => resolveBench(b));
+  const { benches, games } = splitSelection(m.benches ?? cfg.benches);
   const generation = modelGeneration(cfg, m);
   const preset = presetFor(lookupModel([m.model]).model, generation.chat_template_kwargs as Record<string, unknown> | undefined);
   const rows: BenchRecords[] = [];
+  const planCfg = { model: m.model, seed: cfg.seed ?? 0, limit: cfg.limit ?? null, options: optionsByBench(cfg.options ?? {}), generation, greedy: m.greedy ?? cfg.greedy ?? false, preset, dataRoot: cfg.data, out };
+  const known = [...benches, ...games];
+  for (const g of games) {
+    const s = await summarizeGameRun(planGameRun(g, planCfg, known, false));
+    rows.push({ bench: g.id, run_id: s.run_id, trials: s.trials, answered: s.answered, errors: s.errors, missing: s.missing, n: s.n, accuracy: s.n > 0 ? s.accuracy : null, stderr: s.n > 0 ? s.stderr : null });
+  }
   for (const b of benches) {
-    const plan = await planRun(
-      b,
-      { model: m.model, seed: cfg.seed ?? 0, limit: cfg.limit ?? null, options: optionsByBench(cfg.options ?? {}), generation, greedy: m.greedy ?? cfg.greedy ?? false, preset, dataRoot: cfg.data, out },
-      benches,
-      false,
-    );
+    const plan = await planRun(b, planCfg, known, false);
     const keys = new Set<string>();
     for (const r of plannedRequests(plan)) keys.add(r.key);
     const s = await summarizeRun(plan, keys);
@@ -60,7 +63,7 @@ export async function modelRecords(cfg: SweepConfig, m: SweepModel, out: string)
   const sum = (k: 'trials' | 'answered' | 'errors' | 'missing'): number => rows.reduce((a, r) => a + r[k], 0);
   const [trials, answered, errors, missing] = [sum('trials'), sum('answered'), sum('errors'), sum('missing')];
   const status: RecordsState = errors === 0 && missing === 0 ? 'done' : answered === 0 && errors === 0 ? 'missing' : 'partial';
-  return { status, trials, answered, errors, missing, benches: rows };
+  return { status, trials, answered, errors, missing, benches: rows.sort((a, b) => (m.benches ?? cfg.benches).indexOf(a.bench) - (m.benches ?? cfg.benches).indexOf(b.bench)) };
 }
 
 /** The sweep's name: its config file's name without .json (as `masa sweep` names its table). */
