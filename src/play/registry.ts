@@ -1,8 +1,9 @@
 import { MasaError } from '../core/errors.js';
 import type { AnyGame } from './types.js';
+import { repeatedGames } from './repeated-games.js';
 
 // One line per game module.
-export const GAMES: readonly AnyGame[] = [];
+export const GAMES: readonly AnyGame[] = [repeatedGames];
 
 export function gameIds(): string[] {
   return GAMES.map((g) => g.id);
