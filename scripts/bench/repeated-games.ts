@@ -5,7 +5,7 @@
 import { mulberry32 } from '../../src/core/rng.js';
 import { playScripted } from '../../src/play/loop.js';
 import { repeatedGames as game, REPEATED_DEFAULTS, repeatedEpisodes } from '../../src/play/repeated-games.js';
-import type { RGObs } from '../../src/play/repeated-games/games.js';
+import type { RGAction, RGObs } from '../../src/play/repeated-games/games.js';
 import type { EpisodeLog, Partner } from '../../src/play/types.js';
 import type { BenchSection } from '../bench.js';
 
@@ -31,7 +31,7 @@ export const section: BenchSection = {
       let state = game.init(log.spec, opts);
       for (const turn of log.turns) {
         if (turn.seat === 0) obs.push(game.observe(state, 0));
-        state = game.step(state, turn.seat, turn.action).state;
+        state = game.step(state, turn.seat, turn.action as RGAction).state;
       }
     }
     const rng = mulberry32(1);

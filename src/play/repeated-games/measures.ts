@@ -3,7 +3,7 @@
  * in the header of src/play/repeated-games.ts, which says why the headline is built as it is.
  */
 import type { MeasureDoc } from '../types.js';
-import { playSequence, solver, verdicts, type RoundVerdict } from './best-response.js';
+import { solver, verdicts, type RoundVerdict } from './best-response.js';
 import { payoffsFor, type Move, type RGState, type RoundRecord } from './games.js';
 import { strategyDef, type Strategy } from './strategies.js';
 
@@ -138,10 +138,4 @@ function playTotals(h: readonly RoundRecord[], final: RGState): [number, number]
     t[1] += p[`${r.a}${r.b}`][1];
   }
   return t;
-}
-
-/** The totals of each constant policy against a strategy (for tests and the header's argument). */
-export function constantTotals(s: Strategy, game: RGState['game'], rounds: number): Record<Move, number> {
-  const p = payoffsFor(game, 0);
-  return { J: playSequence(s, p, Array(rounds).fill('J')).totals[0], F: playSequence(s, p, Array(rounds).fill('F')).totals[0] };
 }
