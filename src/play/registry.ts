@@ -2,9 +2,10 @@ import { MasaError } from '../core/errors.js';
 import { refgame } from './refgame.js';
 import type { AnyGame } from './types.js';
 import { hanabi } from './hanabi/index.js';
+import { repeatedGames } from './repeated-games.js';
 
 // One line per game module.
-export const GAMES: readonly AnyGame[] = [refgame, hanabi];
+export const GAMES: readonly AnyGame[] = [refgame, repeatedGames, hanabi];
 
 export function gameIds(): string[] {
   return GAMES.map((g) => g.id);

@@ -1,0 +1,107 @@
+// Interactive episodes through the evaluation core, against masa's simulator in its own process
+// (its CPU is not the client's): game turns per second against single-turn requests per second
+// at the same latency and concurrency; 100 Hanabi games of self-play (time and requests); and
+// the peak memory of a 10,000-episode game run. About 2 minutes on a 2-core machine.
+// Environment:
+//   MASA_BENCH_EPISODES_MEMORY=10000   episodes of the memory run (default 10000)
+//   MASA_BENCH_EPISODES_PARTS=throughput,memory   run only some parts (default both)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchSection } from '../bench.js';
+import type { GameRunSummary } from '../../src/eval/game-summary.js';
+import { runEval } from '../../src/eval/runner.js';
+import { benchmark as arith } from '../../test/eval/arith-bench.js';
+
+const MEMORY_EPISODES = Number(process.env.MASA_BENCH_EPISODES_MEMORY ?? 10_000);
+const PARTS = new Set((process.env.MASA_BENCH_EPISODES_PARTS ?? 'throughput,memory').split(','));
+const CONCURRENCY = 32;
+const MODEL = 'sim/qwen2.5-72b-instruct';
+
+async function startSim(latencyMs: number): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['bin/masa.mjs', 'sim', '--port', '0', '--latency-ms', String(latencyMs), '--bench', 'math500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`masa sim exited (${code})`)));
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export const section: BenchSection = {
+  name: 'episodes',
+  title: 'interactive episodes: game turns vs single-turn requests (simulator at 50 ms), 100 Hanabi games, memory of 10,000 episodes',
+  async run() {
+    const say = (s: string): void => {
+      process.stdout.write(s + '\n');
+    };
+    if (PARTS.has('throughput')) {
+      const sim = await startSim(50);
+      const out = mkdtempSync(join(tmpdir(), 'masa-bench-episodes-'));
+      try {
+        const base = { endpoints: [sim.url], model: MODEL, out, concurrency: CONCURRENCY, progress: 'none' as const, log: () => {} };
+        await runEval({ ...base, benches: [arith], options: { arith: { n: 200 } }, seed: 99 }); // warm up
+        let t0 = performance.now();
+        const single = await runEval({ ...base, benches: [arith], options: { arith: { n: 3000 } } });
+        const singleMs = performance.now() - t0;
+        const singleRate = (1000 * single.runs[0]!.answered) / singleMs;
+        t0 = performance.now();
+        const games = await runEval({ ...base, benches: ['hanabi'], options: { hanabi: { partner: 'self', episodes: 100 } } });
+        const gameMs = performance.now() - t0;
+        const g = games.runs[0] as GameRunSummary;
+        const turnRate = (1000 * g.requests) / gameMs;
+        say(`single-turn: ${single.runs[0]!.answered} requests in ${(singleMs / 1000).toFixed(1)} s = ${singleRate.toFixed(0)} req/s (concurrency ${CONCURRENCY}, 50 ms latency)`);
+        say(`hanabi self-play: ${g.n} games, ${g.requests} requests (${(g.requests / Math.max(1, g.n)).toFixed(1)} a game) in ${(gameMs / 1000).toFixed(1)} s = ${turnRate.toFixed(0)} turns/s; mean score ${(25 * g.accuracy).toFixed(2)}`);
+        say(`game turns / single-turn throughput: ${(turnRate / singleRate).toFixed(3)} (target >= 0.8)`);
+      } finally {
+        await sim.stop();
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+    if (PARTS.has('memory')) {
+      const sim = await startSim(0);
+      const out = mkdtempSync(join(tmpdir(), 'masa-bench-episodes-mem-'));
+      try {
+        const t0 = performance.now();
+        // The random bot loses its lives within a few moves: many short real episodes, long prompts kept by hash.
+        const child = spawn(
+          process.execPath,
+          ['bin/masa.mjs', 'eval', '--endpoint', sim.url, '--model', MODEL, '--bench', 'hanabi', '--option', `episodes=${MEMORY_EPISODES}`, '--option', 'partner=bot:random', '--concurrency', '64', '--out', out, '--quiet', '--json'],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        let stdout = '';
+        child.stdout!.on('data', (d) => (stdout += d));
+        let peakKb = 0;
+        const poll = setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) peakKb = Math.max(peakKb, Number(m[1]));
+          } catch {
+            // exited between polls
+          }
+        }, 200);
+        await new Promise((r) => child.on('exit', r));
+        clearInterval(poll);
+        const s = JSON.parse(stdout.trim().split('\n').pop()!) as { n: number; requests: number };
+        say(`peak memory (VmHWM) of a ${MEMORY_EPISODES}-episode hanabi run (partner bot:random, latency 0, concurrency 64): ${(peakKb / 1024).toFixed(0)} MB (target < 300 MB); ${s.n} episodes, ${s.requests} requests in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      } finally {
+        await sim.stop();
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+  },
+};
