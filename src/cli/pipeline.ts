@@ -9,6 +9,7 @@ import { groupsCsv, tidyCsv } from '../analysis/load-scores.js';
 import { summarizeResults } from '../analysis/summarize-results.js';
 import { groupScores, type GroupScoreRow, type TidyScoreRow } from '../analysis/tables.js';
 import { benchmarkIds, getBenchmark } from '../bench/registry.js';
+import { gameIds } from '../play/registry.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { MasaError } from '../core/errors.js';
 import { loadCatalog, selectModels } from '../core/catalog-load.js';
@@ -166,6 +167,25 @@ export interface NotebookScores {
   groupsCsv: string;
   /** True when this call ran the sweep (false: the tables were already there). */
   gathered: boolean;
+}
+
+/** Episodes per game, and Hanabi's cross-play (two bots; pairs among the first three models), in the notebooks' games. */
+export const NOTEBOOK_GAME_EPISODES = 4;
+export const NOTEBOOK_CROSSPLAY: CrossplayConfig = { benches: ['hanabi'], bots: ['simple', 'smart'], models: true, max_pairs: 6 };
+
+/**
+ * The notebooks' score tables with the games in them: the benchmark tables (ensureNotebookScores),
+ * then every game played by the same simulated models into the same runs folder (resumable: a
+ * rerun only checks), and the tables written again.
+ */
+export async function ensureNotebookGames(opts: { dir?: string; dataRoot?: string; log?: (message: string) => void } = {}): Promise<NotebookScores & { runs: string }> {
+  const dir = opts.dir ?? NOTEBOOK_DIR;
+  const first = await ensureNotebookScores(opts);
+  const runs = join(dir, 'runs');
+  const res = await gatherSimScores({ profile: 'paper', models: NOTEBOOK_MODELS.join(','), benches: [], games: gameIds(), gameEpisodes: NOTEBOOK_GAME_EPISODES, crossplay: NOTEBOOK_CROSSPLAY, seed: 0, out: runs, dataRoot: opts.dataRoot, progress: 'none', log: opts.log });
+  if (res.interrupted) throw new MasaError(`${runs}: the simulated games were interrupted; run them again to resume`);
+  const tables = await writeScoreTables(runs, dir, opts.dataRoot);
+  return { scoresCsv: tables.scoresCsv, groupsCsv: tables.groupsCsv, gathered: first.gathered || res.rows.length > 0, runs };
 }
 
 /**

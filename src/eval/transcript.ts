@@ -93,7 +93,7 @@ export async function episodeTranscript(runDir: string, game: AnyGame, options: 
 const indent = (text: string, pad: string): string => text.split('\n').map((l) => pad + l).join('\n');
 
 /** Plain text, one block a turn; `prompts` also prints what each seat was shown. */
-export function formatTranscript(t: Transcript, opts: { prompts?: boolean } = {}): string {
+export function formatTranscript(t: Transcript, opts: { prompts?: boolean; /** Measures shown at the end (default the game's first 8). */ measures?: number } = {}): string {
   const lines = [`${t.game} · episode ${t.episode_id} (seed ${t.seed}) · ${t.agents.map((a, i) => `seat ${i}: ${a}`).join(', ')}`];
   for (const x of t.turns) {
     lines.push('', `turn ${x.turn} · seat ${x.seat} · ${x.agent}${x.ask > 0 ? ' · re-ask' : ''}`);
@@ -110,6 +110,7 @@ export function formatTranscript(t: Transcript, opts: { prompts?: boolean } = {}
   if (t.end) {
     const m = Object.entries(t.end.measures)
       .filter(([, v]) => v !== null)
+      .slice(0, opts.measures ?? 8)
       .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : (v as number).toFixed(3)}`)
       .join(', ');
     lines.push(`end after ${t.end.turns} turns · returns ${t.end.returns.join(', ')} · ${m}`);

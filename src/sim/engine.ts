@@ -47,6 +47,10 @@ export interface Completion {
   choices: ChoiceOut[];
 }
 
+/** At skill 0, the share of game replies that give no move at all (none at skill 1). */
+export const GAME_SLIP_RATE = 0.08;
+const SLIP_REPLY = 'Let me think about what my partner knows and what would help us most here. There are several reasonable options, and I would rather keep them all open for now.';
+
 /** Rambling past this many tokens ends on its own (finish "stop", no answer) instead of hitting the limit. */
 export const RAMBLE_CAP_TOKENS = 16384;
 
@@ -145,7 +149,9 @@ export class Engine {
     const skill = this.ability(model.info, turn.game.id, turn.game.group, thinking);
     const choices: ChoiceOut[] = [];
     for (let i = 0; i < req.n; i++) {
-      const text = turn.game.simAct(turn.obs, skill, mulberry32(mix(base, i)), turn.game.defaultOptions);
+      // Weaker models slip out of the reply format now and then (the runner re-asks, then forfeits).
+      const slip = mulberry32(mix(base, i) ^ 0x2545f491).next() < GAME_SLIP_RATE * (1 - skill);
+      const text = slip ? SLIP_REPLY : turn.game.simAct(turn.obs, skill, mulberry32(mix(base, i)), turn.game.defaultOptions);
       const working = thinking ? 'Let me look at the state of the game and the moves I have.' : '';
       choices.push(finish(working, text, false, thinking, budget, req, null));
     }

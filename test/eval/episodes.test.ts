@@ -192,7 +192,9 @@ test('games on the simulator: skill 1 plays as the best partner, skill 0 at rand
       const res = await runEval(cfg(sim.url, out, { model: 'sim/qwen2.5-7b-instruct', options: { toy: { partner: 'self', episodes: 30 } } }));
       const run = res.runs[0] as GameRunSummary;
       assert.equal(run.n, 30);
-      assert.equal(run.invalid_rate, 0);
+      // Skill 1 never slips out of the reply format; skill 0 does now and then (GAME_SLIP_RATE), and is re-asked.
+      if (skill === 1) assert.equal(run.invalid_rate, 0);
+      else assert.ok(run.invalid_rate! > 0 && run.invalid_rate! < 0.2, `skill 0 invalid rate ${run.invalid_rate}`);
       shares.push(run.accuracy);
     } finally {
       await sim.close();
