@@ -25,7 +25,7 @@ test('masa demo runs the whole pipeline on the simulator: logs, scores, every fi
   assert.ok(scores.length > 1 + 7 * 5, `one row per model and benchmark (${scores.length - 1})`);
   assert.ok(scores.slice(1).every((l) => l.startsWith('sim/')));
   const files = readdirSync(figures);
-  for (const stem of ['fig1-benchmark-groups', 'fig3-sa-vs-ma', 'fig5-accuracy-heatmap']) {
+  for (const stem of ['fig1-benchmark-groups', 'fig3-sa-vs-ma', 'fig5-accuracy-heatmap', 'fig10-four-pillars', 'fig11-pillar-heatmap', 'fig12-crossplay-heatmap']) {
     for (const ext of ['html', 'svg', 'png']) assert.ok(files.includes(`${stem}.${ext}`), `${stem}.${ext}`);
   }
   assert.match(readFileSync(join(figures, 'fig3-sa-vs-ma.svg'), 'utf8'), /SYNTHETIC DATA/);
@@ -34,7 +34,9 @@ test('masa demo runs the whole pipeline on the simulator: logs, scores, every fi
   assert.doesNotMatch(report, /<script/i);
   // The correlations the demo printed are the ones `masa analyze` computes from the scores it wrote.
   const printed = [...r.stdout.matchAll(/(\w+) -> (\w+) \(n=\d+\): Pearson r (-?\d\.\d\d)/g)];
-  assert.equal(printed.length, 3);
+  // The paper's three pairs, then SA against the pillars the games measure.
+  assert.deepEqual(printed.map((p) => `${p[1]}->${p[2]}`), ['sa->ma_u', 'sa->ma_p', 'ma_u->ma_p', 'sa->ma_c', 'sa->ma_a', 'sa->ma_p_play']);
+  for (const g of ['refgame', 'repeated-games', 'hanabi']) assert.ok(scores.some((l) => l.includes(`,${g},`)), `${g} rows in scores.csv`);
   for (const [, x, y, rText] of printed) {
     const a = spawnSync(process.execPath, ['bin/masa.mjs', 'analyze', '--scores', join(out, 'scores.csv'), '--x', x!, '--y', y!, '--json'], { encoding: 'utf8' });
     assert.equal(a.status, 0, a.stderr);
