@@ -8,14 +8,14 @@ import * as aq from 'arquero';
 import { parseCsv, toCsv } from '../core/csv.js';
 import { MasaError } from '../core/errors.js';
 import type { Group } from '../bench/types.js';
-import { GROUP_COLUMNS, GROUP_TABLE_COLUMNS, TIDY_COLUMNS, groupScores, type GroupScoreRow, type TidyScoreRow, type Weighting } from './tables.js';
+import { GROUP_COLUMNS, GROUP_TABLE_COLUMNS, TIDY_COLUMNS, groupScores, sourceOf, type GroupScoreRow, type TidyScoreRow, type Weighting } from './tables.js';
 
 export type ScoresKind = 'tidy' | 'groups';
 
 type Cell = string | number | boolean | null;
 export type ScoreRecord = Record<string, Cell>;
 
-const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks']);
+const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'source']);
 
 /** Types the cells of a parsed CSV: numbers where the column is numeric, true/false, '' = null. */
 export function typeRecords(rows: ReadonlyArray<Record<string, string>>): ScoreRecord[] {
@@ -95,6 +95,7 @@ export function tidyRows(records: readonly ScoreRecord[]): TidyScoreRow[] {
     errors: num(r.errors) ?? 0,
     truncated: num(r.truncated) ?? 0,
     run_id: String(r.run_id ?? ''),
+    source: typeof r.source === 'string' && r.source !== '' ? r.source : 'masa',
   }));
 }
 
@@ -116,7 +117,7 @@ export function modelMatrix(kind: ScoresKind, records: readonly ScoreRecord[], w
   const groups = groupScores(tidy, weighting);
   return groups.map((g) => {
     const out: ScoreRecord = { ...(g as unknown as ScoreRecord) };
-    for (const r of tidy.filter((t) => t.model === g.model)) {
+    for (const r of tidy.filter((t) => t.model === g.model && sourceOf(t) === sourceOf(g))) {
       out[r.benchmark] = r.accuracy;
       out[`${r.benchmark}_stderr`] = r.stderr;
     }

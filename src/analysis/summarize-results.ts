@@ -186,6 +186,7 @@ async function summarizeRun(
       errors,
       truncated,
       run_id: runId,
+      source: meta?.source?.harness ?? 'masa',
       chance: fallback === 0 && real.length > 0 ? adapter.chance(real) : null,
     },
   };
@@ -212,12 +213,13 @@ export async function summarizeResults(dir: string, opts: SummarizeOptions): Pro
     const r = await summarizeRun(run.dir, run.run_id, run.meta, opts, adapters, warn);
     if (!r) continue;
     records += r.records;
-    const key = `${r.row.model}\u0000${r.row.benchmark}`;
+    // Imported and measured runs of one model stay apart: (model, benchmark, source).
+    const key = `${r.row.model}\u0000${r.row.benchmark}\u0000${r.row.source}`;
     const started = run.meta?.started_at ?? '';
     const prev = kept.get(key);
     if (prev) {
       const [win, lose] = started > prev.started ? [run.run_id, prev.row.run_id] : [prev.row.run_id, run.run_id];
-      warn(`${r.row.model} × ${r.row.benchmark}: several runs (${win} kept, ${lose} ignored: it started earlier)`);
+      warn(`${r.row.model} × ${r.row.benchmark}${r.row.source !== 'masa' ? ` (${r.row.source})` : ''}: several runs (${win} kept, ${lose} ignored: it started earlier)`);
       if (started <= prev.started) continue;
     }
     kept.set(key, { row: r.row, started });
