@@ -128,10 +128,10 @@ export interface TableOptions {
 }
 
 /** Anything with rows: an arquero table (objects()) or an array of plain objects. */
-export type TableLike = { objects(): Array<Record<string, unknown>> } | ReadonlyArray<object>;
+export type TableLike = { objects(): object[] } | ReadonlyArray<object>;
 
 function rowsOf(t: TableLike): Array<Record<string, unknown>> {
-  return Array.isArray(t) ? [...(t as Array<Record<string, unknown>>)] : (t as { objects(): Array<Record<string, unknown>> }).objects();
+  return (Array.isArray(t) ? [...t] : (t as { objects(): object[] }).objects()) as Array<Record<string, unknown>>;
 }
 
 export function formatCell(v: unknown, digits = 3): string {
