@@ -113,6 +113,15 @@ test('lm-eval: a log-likelihood task cannot be rescored, and says so with its fi
   assert.equal(res.runs.length, 0);
   assert.equal(res.failed.length, 1);
   assert.match(res.failed[0]!.error, /samples_negotiationtom_belief_[^:]+\.jsonl:1: task negotiationtom_belief is scored by log-likelihood/);
+  // The pre-0.4.3 file: a .json file holding JSON lines, no filter or metrics keys, read line by line.
+  const old = await importRuns({
+    format: 'lm-eval',
+    paths: [join(H, 'lm-eval', 'EleutherAI__lm-evaluation-harness', 'samples_bias_classification_2024-06-17T16-06-39.458097.json')],
+    bench: 'mmlu-pro',
+    out: tmp(),
+    dataRoot: datasets.dir,
+  });
+  assert.match(old.failed[0]!.error, /samples_bias_classification_[^:]+\.json:1: task bias_classification is scored by log-likelihood/);
 });
 
 function gpqaLogs(): Map<string, Buffer> {
