@@ -65,17 +65,17 @@ export function publishedGenerations(points: readonly PublishedPoint[], opts: { 
     annotations.push(panelTitle(family, domains[i]!));
   });
   layout.annotations = annotations;
-  const mode = opts.thinking ? ` (Qwen3: thinking ${opts.thinking})` : '';
+  const mode = opts.thinking ? `, Qwen3 thinking ${opts.thinking}` : '';
   return {
     name: 'published-sa-by-generation',
-    title: `Published single-agent scores across generations${mode}: model makers' and benchmark authors' numbers, not masa's`,
+    title: `Published SA scores across generations<br><sup>model makers' and benchmark authors' numbers, not masa's${mode}</sup>`,
     data: traces,
     layout,
     width: 1100,
     height: 480,
     synthetic: false,
     caption:
-      'Each faint point is one published value (one model, one source) on a masa SA benchmark, kept only where the variant is masa\'s benchmark (MATH-500, not MATH; GPQA Diamond, not main); the line joins each generation\'s median. Sources disagree and protocols differ (shots, CoT, thinking mode): see data/published/.',
+      'Each faint point is one published value (one model, one source) on a masa SA benchmark, kept only where the variant is masa\'s benchmark (MATH-500, not MATH; GPQA Diamond, not main); the line joins each generation\'s median, which depends on which sizes were published (Llama-3.2: only 1B and 3B). Sources disagree and protocols differ (shots, CoT, thinking mode): see data/published/.',
     stats: { summary },
   };
 }

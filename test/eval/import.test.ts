@@ -100,6 +100,16 @@ test('lm-eval 0.4.8 MMLU-Pro: its own accuracy with its own filter, and masa\'s 
   assert.equal(sum.rows.length, 1);
   assert.equal(sum.rows[0]!.source, 'lm-eval');
   assert.equal(sum.rows[0]!.n, 410);
+  // The CLI: summarize writes the source column, the report names the harness beside the model.
+  const scores = join(out, 'scores.csv');
+  const s = spawnSync(process.execPath, ['bin/masa.mjs', 'summarize', '--results', out, '--data', datasets.dir!, '--out', scores], { encoding: 'utf8' });
+  assert.equal(s.status, 0, s.stderr);
+  assert.match(s.stdout, /meta-llama\/Llama-3\.3-70B-Instruct \[lm-eval\] +mmlu-pro +410/);
+  assert.match(readFileSync(scores, 'utf8').split('\n')[1]!, /,lm-eval,/);
+  const report = join(out, 'report.html');
+  const rep = spawnSync(process.execPath, ['bin/masa.mjs', 'report', '--scores', scores, '--out', report], { encoding: 'utf8' });
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.ok(readFileSync(report, 'utf8').includes('Llama-3.3-70B-Instruct [lm-eval]'));
 });
 
 test('lm-eval: a log-likelihood task cannot be rescored, and says so with its file and line', { skip }, async () => {
