@@ -15,6 +15,7 @@ import { parseCsv } from '../../src/core/csv.js';
 import { listZip, readZipEntry } from '../../src/core/zip.js';
 import { GPQA_PASSWORD } from '../../src/bench/gpqa-diamond.js';
 import { importRuns, type ImportedRun } from '../../src/eval/import/importer.js';
+import { parseLmEvalSamples } from '../../src/eval/import/lm-eval.js';
 import { readMeta, readRecords } from '../../src/eval/store.js';
 import { summarizeResults } from '../../src/analysis/summarize-results.js';
 import { loadCatalog } from '../../src/core/catalog-load.js';
@@ -275,4 +276,24 @@ test('a truncated file, an unknown log version and an unmatched sample are named
   const cli = spawnSync(process.execPath, ['bin/masa.mjs', 'import', '--format', 'inspect', v99, '--out', out, '--data', datasets.dir!], { encoding: 'utf8' });
   assert.equal(cli.status, 1);
   assert.match(cli.stderr, /^error: .*log-v99\.json: inspect_ai log format version 99/m);
+});
+
+test('lm-eval: one line per document and filter becomes one sample with one verdict per filter', { skip }, () => {
+  const first = readFileSync(MMLU_SAMPLES, 'utf8').split('\n')[0]!;
+  const row = JSON.parse(first);
+  const other = { ...row, filter: 'strict-match', filtered_resps: ['[invalid]'], exact_match: 0 };
+  const samples = parseLmEvalSamples(`${first}\n${JSON.stringify(other)}\n`, 'two-filters.jsonl', 'mmlu_pro_computer_science', 'mmlu-pro');
+  assert.equal(samples.length, 1);
+  assert.deepEqual(samples[0]!.verdicts, [
+    { scorer: 'custom-extract/exact_match', extracted: 'B', correct: true },
+    { scorer: 'strict-match/exact_match', extracted: '[invalid]', correct: false },
+  ]);
+  assert.equal(samples[0]!.key.id, String(row.doc.question_id));
+});
+
+test('OpenCompass predictions: parsed from the real file; forced onto a benchmark they are not, every sample is unmatched', { skip }, async () => {
+  const file = join(H, 'opencompass', 'open-compass__LawBench', 'lawbench_JEC-KD.json');
+  const res = await importRuns({ format: 'opencompass', paths: [file], bench: 'mmlu-pro', out: tmp(), dataRoot: datasets.dir });
+  assert.equal(res.runs.length, 0);
+  assert.match(res.failed[0]!.error, /lawbench_JEC-KD\.json#0: sample not matched to a masa item: no mmlu-pro question appears in the prompt/);
 });
