@@ -46,12 +46,16 @@ export function plotlyScript(): string {
   return `<script type="text/javascript">(function (define, module, exports) {\n${body}\n}).call(window);</script>`;
 }
 
-/** The figure as plotly.js draws it: data, layout (title, size) and config. */
+/**
+ * The figure as plotly.js draws it: data, layout (title, height) and config. The width follows
+ * the output area (a notebook column is narrower than the exported figures), so the legend stays
+ * in view; the PNG keeps the figure's own size.
+ */
 export function plotlyFigure(spec: FigureSpec): { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> } {
   const s = withTitle(spec);
   return {
     data: s.data,
-    layout: { ...s.layout, width: s.width, height: s.height },
+    layout: { ...s.layout, height: s.height, autosize: true },
     config: { responsive: true, displaylogo: false, scrollZoom: true },
   };
 }
@@ -63,7 +67,7 @@ export function figureHtml(spec: FigureSpec, png: string | null, inject: boolean
   const img = png ? `<img src="data:image/png;base64,${png}" alt="${escapeHtml(spec.title)}" style="max-width:100%">` : `<p>${escapeHtml(spec.title)} (interactive: needs a front end that runs scripts)</p>`;
   return [
     inject ? plotlyScript() : '',
-    `<div id="${id}" class="masa-figure" style="max-width:${spec.width}px">${img}</div>`,
+    `<div id="${id}" class="masa-figure" style="width:100%;max-width:${spec.width}px">${img}</div>`,
     `<script type="text/javascript">(function () {`,
     `  var el = document.getElementById(${JSON.stringify(id)}); var fig = ${fig};`,
     `  if (!el || !window.Plotly) return; // the static picture stays`,

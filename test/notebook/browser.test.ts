@@ -151,6 +151,8 @@ test('Jupyter Notebook in headless Chromium: the SA-vs-MA figure is live and its
     assert.ok(tip!.includes(first.customdata[0]![0]!), `tooltip "${tip}" lacks the family`);
     assert.match(tip!, /SA \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]/);
     assert.deepEqual(pageErrors, []);
+    // MASA_BROWSER_SCREENSHOT=<file.png> keeps a picture of the hovered figure, to look at.
+    if (process.env.MASA_BROWSER_SCREENSHOT) await (await page.$('.masa-figure'))!.screenshot({ path: process.env.MASA_BROWSER_SCREENSHOT });
   } finally {
     await browser?.close();
     await stop(server);

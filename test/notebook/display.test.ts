@@ -13,7 +13,8 @@ test('a figure bundle: plotly JSON, HTML that draws it over the PNG, the PNG, an
   assert.deepEqual(Object.keys(b).sort(), [PLOTLY_MIME, 'image/png', 'text/html', 'text/plain'].sort());
   const fig = b[PLOTLY_MIME] as { data: Array<Record<string, unknown>>; layout: Record<string, unknown> };
   assert.equal(fig.data.length, spec.data.length);
-  assert.equal(fig.layout.width, spec.width);
+  assert.equal(fig.layout.height, spec.height);
+  assert.equal(fig.layout.autosize, true);
   // PNG: base64 of a real PNG file.
   assert.equal(Buffer.from(b['image/png'] as string, 'base64').subarray(1, 4).toString(), 'PNG');
   const html = b['text/html'] as string;

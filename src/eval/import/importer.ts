@@ -7,7 +7,7 @@
  * finds its request keys done and writes nothing twice.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MasaError } from '../../core/errors.js';
 import { sha256, sha256File, stableStringify } from '../../core/hash.js';
 import { runsDir } from '../../core/paths.js';
@@ -308,55 +308,72 @@ function write(p: Prepared, done: Set<string>, redactor: Redactor): { imported: 
   return { imported, duplicates };
 }
 
+function lmEvalGroups(files: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const f of files) {
+    const stamp = /_(\d{4}-\d\d-\d\dT[\d.-]+)\.jsonl?$/.exec(basename(f))?.[1] ?? basename(f);
+    const k = `${dirname(f)}|${stamp}`;
+    groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  return [...groups.values()];
+}
+
+async function importRun(run: HarnessRun, cfg: ImportConfig, out: string, cache: ItemCache, redactor: Redactor): Promise<ImportedRun> {
+  if (run.samples.length === 0) throw new MasaError(`${run.files.join(', ')}: no samples (the harness finished none)`);
+  const p = await prepare(run, cfg, out, cache);
+  mkdirSync(p.plan.dir, { recursive: true });
+  const scan = await scanRun(p.plan.dir);
+  const w = write(p, scan.done, redactor);
+  return {
+    run_id: p.plan.runId,
+    dir: p.plan.dir,
+    format: run.format,
+    bench: run.bench,
+    model: p.plan.model,
+    tasks: run.tasks,
+    files: run.files,
+    status: run.status,
+    samples: p.records.length,
+    imported: w.imported,
+    duplicates: w.duplicates,
+    errors: p.records.filter((r) => r.error !== null).length,
+    matched: p.matched,
+    differing: p.differing,
+    masa: masaSummary(p.plan.bench, p.plan.options, p.items, p.records),
+    harness: harnessAccuracy(p.records),
+    reported: run.reported,
+  };
+}
+
 export async function importRuns(cfg: ImportConfig): Promise<ImportResult> {
   if (cfg.paths.length === 0) throw new MasaError('masa import: no files given', { exitCode: 2 });
   const out = cfg.out ?? runsDir();
   const redactor = new Redactor([]);
   const result: ImportResult = { runs: [], skipped: [], failed: [] };
   const files = expandPaths(cfg.paths, FILE_FILTERS[cfg.format]);
-  // One file at a time, so a bad file is named alone; lm-eval reads its subtask files together.
-  const groups = cfg.format === 'lm-eval' ? [files] : files.map((f) => [f]);
-  const runs: HarnessRun[] = [];
+  // One file at a time, so a bad file is named alone; lm-eval reads the subtask files of one
+  // harness run (same folder, same timestamp) together.
+  const groups = cfg.format === 'lm-eval' ? lmEvalGroups(files) : files.map((f) => [f]);
   const cache: ItemCache = new Map();
+  // A group is read, scored and written before the next is read: memory holds one group's runs.
   for (const g of groups) {
+    let runs: HarnessRun[];
     try {
       const r = read(cfg.format, g, cfg);
-      runs.push(...r.runs);
+      runs = r.runs;
       result.skipped.push(...r.skipped);
     } catch (e) {
       if (!(e instanceof MasaError)) throw e;
       result.failed.push({ file: g.length === 1 ? g[0]! : g.join(', '), error: e.message });
+      continue;
     }
-  }
-  for (const run of runs) {
-    try {
-      if (run.samples.length === 0) throw new MasaError(`${run.files.join(', ')}: no samples (the harness finished none)`);
-      const p = await prepare(run, cfg, out, cache);
-      mkdirSync(p.plan.dir, { recursive: true });
-      const scan = await scanRun(p.plan.dir);
-      const w = write(p, scan.done, redactor);
-      result.runs.push({
-        run_id: p.plan.runId,
-        dir: p.plan.dir,
-        format: run.format,
-        bench: run.bench,
-        model: p.plan.model,
-        tasks: run.tasks,
-        files: run.files,
-        status: run.status,
-        samples: p.records.length,
-        imported: w.imported,
-        duplicates: w.duplicates,
-        errors: p.records.filter((r) => r.error !== null).length,
-        matched: p.matched,
-        differing: p.differing,
-        masa: masaSummary(p.plan.bench, p.plan.options, p.items, p.records),
-        harness: harnessAccuracy(p.records),
-        reported: run.reported,
-      });
-    } catch (e) {
-      if (!(e instanceof MasaError)) throw e;
-      result.failed.push({ file: run.files.join(', '), error: e.message });
+    for (const run of runs) {
+      try {
+        result.runs.push(await importRun(run, cfg, out, cache, redactor));
+      } catch (e) {
+        if (!(e instanceof MasaError)) throw e;
+        result.failed.push({ file: run.files.join(', '), error: e.message });
+      }
     }
   }
   return result;
