@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import * as aq from 'arquero';
 import { parseCsv, toCsv } from '../core/csv.js';
 import { MasaError } from '../core/errors.js';
-import { GROUP_COLUMNS, type ScoreGroup, GROUP_TABLE_COLUMNS, TIDY_COLUMNS, groupScores, type GroupScoreRow, type TidyScoreRow, type Weighting } from './tables.js';
+import { GROUP_COLUMNS, type ScoreGroup, GROUP_TABLE_COLUMNS, TIDY_COLUMNS, groupScores, sourceOf, type GroupScoreRow, type TidyScoreRow, type Weighting } from './tables.js';
 
 export type ScoresKind = 'tidy' | 'groups';
 
 type Cell = string | number | boolean | null;
 export type ScoreRecord = Record<string, Cell>;
 
-const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'partner', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks']);
+const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'partner', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks', 'source']);
 
 /** Types the cells of a parsed CSV: numbers where the column is numeric, true/false, '' = null. */
 export function typeRecords(rows: ReadonlyArray<Record<string, string>>): ScoreRecord[] {
@@ -97,6 +97,7 @@ export function tidyRows(records: readonly ScoreRecord[]): TidyScoreRow[] {
     partner: r.partner === null || r.partner === undefined ? '' : String(r.partner),
     canonical: r.canonical !== false,
     invalid_rate: num(r.invalid_rate),
+    source: typeof r.source === 'string' && r.source !== '' ? r.source : 'masa',
   }));
 }
 
@@ -118,7 +119,7 @@ export function modelMatrix(kind: ScoresKind, records: readonly ScoreRecord[], w
   const groups = groupScores(tidy, weighting);
   return groups.map((g) => {
     const out: ScoreRecord = { ...(g as unknown as ScoreRecord) };
-    for (const r of tidy.filter((t) => t.model === g.model)) {
+    for (const r of tidy.filter((t) => t.model === g.model && sourceOf(t) === sourceOf(g))) {
       // Cross-play rows get the partner in their column name ('hanabi@bot:smart').
       const col = r.canonical === false && r.partner ? `${r.benchmark}@${r.partner}` : r.benchmark;
       out[col] = r.accuracy;

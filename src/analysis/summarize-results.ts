@@ -187,6 +187,7 @@ async function summarizeRun(
       errors,
       truncated,
       run_id: runId,
+      source: meta?.source?.harness ?? 'masa',
       chance: fallback === 0 && real.length > 0 ? adapter.chance(real) : null,
     },
   };
@@ -222,8 +223,9 @@ export async function summarizeResults(dir: string, opts: SummarizeOptions): Pro
     records += r.records;
     const started = run.meta?.started_at ?? '';
     for (const row of 'rows' in r ? r.rows : [r.row]) {
-      const label = row.partner ? `${row.benchmark} (partner ${row.partner})` : row.benchmark;
-      const key = `${row.model}\u0000${row.benchmark}\u0000${row.partner ?? ''}`;
+      // Imported and measured runs of one model stay apart, as do a game's partners: (model, benchmark, partner, source).
+      const label = `${row.benchmark}${row.partner ? ` (partner ${row.partner})` : ''}${row.source && row.source !== 'masa' ? ` (${row.source})` : ''}`;
+      const key = `${row.model}\u0000${row.benchmark}\u0000${row.partner ?? ''}\u0000${row.source ?? 'masa'}`;
       const prev = kept.get(key);
       if (prev) {
         const [win, lose] = started > prev.started ? [run.run_id, prev.row.run_id] : [prev.row.run_id, run.run_id];

@@ -49,6 +49,8 @@ export interface TidyScoreRow extends ModelFacts {
   canonical?: boolean;
   /** A game run's unusable replies over requests for the model under evaluation (null for benchmarks). */
   invalid_rate?: number | null;
+  /** Who gathered the samples: 'masa', or the harness they were imported from ('lm-eval', 'inspect', ...). Absent: masa. */
+  source?: string;
 }
 
 export type GroupColumn = 'sa' | 'ma_u' | 'ma_p' | 'ma_c' | 'ma_a' | 'ma_p_play';
@@ -78,28 +80,41 @@ export interface GroupScoreRow extends ModelFacts {
   ma_c_benchmarks: string;
   ma_a_benchmarks: string;
   ma_p_play_benchmarks: string;
+  /** As TidyScoreRow.source: one row per (model, source), so imported scores never mix unlabelled with masa's. */
+  source?: string;
 }
 
 export const TIDY_COLUMNS: ReadonlyArray<keyof TidyScoreRow> = [
   'model', 'family', 'generation', 'generation_rank', 'params_b', 'active_params_b', 'release_date', 'synthetic',
   'benchmark', 'group', 'n', 'accuracy', 'stderr', 'ci_low', 'ci_high', 'errors', 'truncated', 'run_id',
-  'partner', 'canonical', 'invalid_rate',
+  'source', 'partner', 'canonical', 'invalid_rate',
 ];
 
 export const GROUP_TABLE_COLUMNS: ReadonlyArray<keyof GroupScoreRow> = [
   'model', 'family', 'generation', 'generation_rank', 'params_b', 'active_params_b', 'release_date', 'synthetic',
   'sa', 'sa_stderr', 'ma_u', 'ma_u_stderr', 'ma_p', 'ma_p_stderr', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks',
-  'ma_c', 'ma_c_stderr', 'ma_a', 'ma_a_stderr', 'ma_p_play', 'ma_p_play_stderr', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks',
+  'ma_c', 'ma_c_stderr', 'ma_a', 'ma_a_stderr', 'ma_p_play', 'ma_p_play_stderr', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks', 'source',
 ];
+
+/** A model's name as tables and figures show it: imported scores carry their source, '[lm-eval]'. */
+export function sourceLabel(model: string, source?: string | null): string {
+  return !source || source === 'masa' ? model : `${model} [${source}]`;
+}
+
+/** A row's source, 'masa' when it names none. */
+export function sourceOf(r: { source?: string | null }): string {
+  return r.source || 'masa';
+}
 
 export type Weighting = 'unweighted' | 'items';
 
-/** Folds tidy rows into one row per model with the three group scores. */
+/** Folds tidy rows into one row per model (and source) with the three group scores. */
 export function groupScores(rows: readonly TidyScoreRow[], weighting: Weighting = 'unweighted'): GroupScoreRow[] {
   const byModel = new Map<string, TidyScoreRow[]>();
   for (const r of rows) {
-    let list = byModel.get(r.model);
-    if (!list) byModel.set(r.model, (list = []));
+    const key = `${r.model}\u0000${sourceOf(r)}`;
+    let list = byModel.get(key);
+    if (!list) byModel.set(key, (list = []));
     list.push(r);
   }
   const out: GroupScoreRow[] = [];
@@ -112,6 +127,7 @@ export function groupScores(rows: readonly TidyScoreRow[], weighting: Weighting 
       ma_c: null, ma_c_stderr: null, ma_a: null, ma_a_stderr: null, ma_p_play: null, ma_p_play_stderr: null,
       sa_benchmarks: '', ma_u_benchmarks: '', ma_p_benchmarks: '', ma_c_benchmarks: '', ma_a_benchmarks: '', ma_p_play_benchmarks: '',
     };
+    if (f.source !== undefined) row.source = f.source;
     for (const [group, col] of Object.entries(GROUP_COLUMNS) as Array<[ScoreGroup, GroupColumn]>) {
       const members = list.filter((r) => r.group === group && r.n > 0 && r.canonical !== false).sort((a, b) => a.benchmark.localeCompare(b.benchmark));
       if (members.length === 0) continue;

@@ -13,6 +13,12 @@
  * right only when the voted emotion AND the voted cause are right. Extraction reads the JSON
  * answer (tolerating code fences, single quotes and extra text) and otherwise falls back to a
  * port of the 2024 `process_output`, which the replay test checks against the recorded answers.
+ *
+ * For result files of the 2024 code (`masa import --format emobench-results`), the option
+ * extraction='2024' parses with that port alone, as upstream did (letters a-d for EA, a-f for
+ * both EU questions), and an EU response may hold the two answers of the 2024 two-call protocol
+ * joined by EMOBENCH_CAUSE_SEPARATOR. The majority vote compares with the gold the trials carry
+ * (the option order the model was shown), which is the item's own gold for masa's runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +39,28 @@ export interface EmoBenchOptions {
   aggregate: 'majority' | 'mean';
   /** Ask for step-by-step reasoning before the JSON answer (upstream's CoT variant). */
   cot: boolean;
+  /** 'current' (absent): JSON answer, then the 2024 parser; '2024': the 2024 parser alone. */
+  extraction?: 'current' | '2024';
+}
+
+/** Joins the emotion answer and the cause answer of the 2024 two-call EU protocol in one response. */
+export const EMOBENCH_CAUSE_SEPARATOR = '\n\n<<<masa: answer to the cause question (second call)>>>\n\n';
+
+/** The 2024 parse (generate.py process_output with upstream's letter counts): EA a-d, EU a-f for both questions. */
+export function extractEmo2024(response: string, item: EmoBenchItem): EmoExtraction {
+  const parse = (text: string, choices: readonly string[]): string | null => {
+    const k = processOutput(text, choices, item.task === 'EA' ? 4 : 6, item.language);
+    return k < 0 ? null : letterAt(k);
+  };
+  if (item.task === 'EA') {
+    const a = parse(response, item.choices);
+    return { answer: a, rule: a ? 'process-output-2024' : 'none' };
+  }
+  const cut = response.indexOf(EMOBENCH_CAUSE_SEPARATOR);
+  const [emoText, causeText] = cut >= 0 ? [response.slice(0, cut), response.slice(cut + EMOBENCH_CAUSE_SEPARATOR.length)] : (splitAtQuestion2(response) ?? [response, '']);
+  const emo = parse(emoText, item.choices);
+  const cause = parse(causeText, item.causeChoices ?? []);
+  return { answer: emo, cause, rule: emo || cause ? 'process-output-2024' : 'none' };
 }
 
 export interface EmoBenchItem extends Item {
@@ -407,6 +435,10 @@ export const emobench: Benchmark<EmoBenchItem, EmoBenchOptions> = {
       choices: ['majority', 'mean'],
     },
     cot: { description: "Ask for step-by-step reasoning in the JSON ('reasoning' field) as upstream's CoT variant (default false).", choices: [true, false] },
+    extraction: {
+      description: "'current' (default): the JSON answer, then the 2024 parser; '2024': the 2024 process_output alone, for responses of the 2024 code (masa import --format emobench-results).",
+      choices: ['current', '2024'],
+    },
   },
   async load(dir, options) {
     return loadEmoBench(dir, options);
@@ -427,10 +459,10 @@ export const emobench: Benchmark<EmoBenchItem, EmoBenchOptions> = {
   extract(response, item) {
     return extractEmoAnswer(response, item);
   },
-  score(item, response): TrialScore {
+  score(item, response, _trial, options): TrialScore {
     const gold = item.task === 'EA' ? item.gold : euPair(item.gold, item.causeGold ?? null);
     if (response === null) return { extracted: null, rule: 'no-response', gold, correct: false };
-    const ex = extractEmoAnswer(response, item);
+    const ex = options?.extraction === '2024' ? extractEmo2024(response, item) : extractEmoAnswer(response, item);
     if (item.task === 'EA') return { extracted: ex.answer, rule: ex.rule, gold, correct: ex.answer === item.gold };
     const extracted = ex.answer || ex.cause ? euPair(ex.answer, ex.cause ?? null) : null;
     return { extracted, rule: ex.rule, gold, correct: ex.answer === item.gold && ex.cause === item.causeGold };
@@ -438,11 +470,14 @@ export const emobench: Benchmark<EmoBenchItem, EmoBenchOptions> = {
   reduce(item, trials, options) {
     if (trials.length === 0) return 0;
     if (options.aggregate === 'mean') return trials.filter((t) => t.correct).length / trials.length;
-    if (item.task === 'EA') return emoMajority(trials.map((t) => t.extracted)) === item.gold ? 1 : 0;
+    // The gold in the labelling the trials were shown (an imported file may order options its own way).
+    const shownGold = trials[0]!.gold || null;
+    if (item.task === 'EA') return emoMajority(trials.map((t) => t.extracted)) === (shownGold ?? item.gold) ? 1 : 0;
+    const [goldEmo, goldCause] = shownGold ? splitPair(shownGold) : [item.gold, item.causeGold ?? null];
     const pairs = trials.map((t) => splitPair(t.extracted));
     const emo = emoMajority(pairs.map((p) => p[0]));
     const cause = emoMajority(pairs.map((p) => p[1]));
-    return emo === item.gold && cause === item.causeGold ? 1 : 0;
+    return emo === goldEmo && cause === goldCause ? 1 : 0;
   },
   chance(items) {
     if (items.length === 0) return 0;

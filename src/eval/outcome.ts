@@ -7,7 +7,7 @@ import type { Item, Trial, TrialScore } from '../bench/types.js';
 import type { ChatResult } from './client.js';
 import type { RunPlan } from './plan.js';
 import { splitResponse } from './reasoning.js';
-import type { SampleRecord } from './records.js';
+import type { HarnessVerdict, SampleRecord } from './records.js';
 
 export interface RecordInput {
   plan: RunPlan;
@@ -109,4 +109,25 @@ export function successRecord(r: RecordInput, s: Success): SampleRecord | Promis
 
 export function failureRecord(r: RecordInput, f: Failure): SampleRecord {
   return makeRecord(r, null, null, null, false, null, f.latency_ms, null, 'error', f.error, f.attempts, f.endpoint, f.max_tokens);
+}
+
+/** A response another harness recorded (`masa import`), with that harness's own verdict. */
+export interface ImportedResponse {
+  result: ChatResult;
+  /** Names the harness and file, in the record's `endpoint` field. */
+  source: string;
+  verdict: HarnessVerdict;
+}
+
+/**
+ * An imported response goes through the same scoring and record path as a served one (so any
+ * rule added to successRecord applies to imports too); the harness's verdict rides beside it.
+ */
+export function importedRecord(r: RecordInput, imp: ImportedResponse): SampleRecord | Promise<SampleRecord> {
+  const rec = successRecord(r, { result: imp.result, latency_ms: null, endpoint: imp.source, attempts: 1 });
+  const attach = (x: SampleRecord): SampleRecord => {
+    x.harness = imp.verdict;
+    return x;
+  };
+  return rec instanceof Promise ? rec.then(attach) : attach(rec);
 }

@@ -53,6 +53,30 @@ export interface SampleRecord {
   cluster: string;
   /** ISO time the record was written. */
   time: string;
+  /** Imported records only (`masa import`): the other harness's own verdict beside masa's. */
+  harness?: HarnessVerdict;
+}
+
+/** What another harness (lm-eval, inspect_ai, ...) itself decided about an imported response. */
+export interface HarnessVerdict {
+  /** 'lm-eval', 'inspect', 'opencompass', 'emobench-results', 'mmlu-pro-results'. */
+  name: string;
+  /** Where the sample is in the harness's files: `file:line` or `file!member`. */
+  where: string;
+  /** How the sample was matched to masa's item: its id, a content hash of the question, or the nearest item by text. */
+  match: 'id' | 'content-hash' | 'nearest';
+  /** The harness's own item id, when it has one. */
+  harness_id: string | null;
+  /** One verdict per filter or scorer the harness applied, in its own labelling. */
+  verdicts: HarnessScore[];
+}
+
+export interface HarnessScore {
+  /** Filter and metric, e.g. 'custom-extract/exact_match', 'choice', 'pred'. */
+  scorer: string;
+  extracted: string | null;
+  /** The harness's verdict; null when it recorded none for this sample. */
+  correct: boolean | null;
 }
 
 /** What a run's metadata file records next to its samples. */
@@ -86,11 +110,32 @@ export interface RunMeta {
   data_root?: string | null;
   /** One entry per invocation that worked on this run; a resume appends one. */
   sessions?: RunSession[];
+  /** Runs brought in by `masa import`: which harness wrote them, with what it recorded. */
+  source?: RunSource;
 }
 
-/** One invocation's work on a run (online eval, batch export or batch import). */
+/** Where an imported run came from (absent: gathered by masa itself). */
+export interface RunSource {
+  /** The import format: 'lm-eval', 'inspect', 'opencompass', 'emobench-results', 'mmlu-pro-results'. */
+  harness: string;
+  /** The harness version the files record (null when they record none). */
+  version: string | null;
+  /** The harness's task name(s) and the model name it recorded. */
+  tasks: string[];
+  harness_model: string | null;
+  /** The files read, with their sha256. */
+  files: Record<string, string>;
+  /** Settings the harness recorded (generation kwargs, limit, epochs, solver plan, ...). */
+  settings: Record<string, unknown>;
+  /** Aggregate scores the harness itself reported for these samples, by metric (when it wrote any). */
+  reported: Record<string, number>;
+  /** Status the harness recorded for the run ('success', 'cancelled', ...), when it has one. */
+  status: string | null;
+}
+
+/** One invocation's work on a run (online eval, batch export or import, masa import). */
 export interface RunSession {
-  mode: 'online' | 'batch-export' | 'batch-import';
+  mode: 'online' | 'batch-export' | 'batch-import' | 'import';
   started_at: string;
   finished_at: string | null;
   endpoints: string[];

@@ -10,7 +10,7 @@ import { MasaError } from '../core/errors.js';
 import { BENCHMARKS } from '../bench/registry.js';
 import type { Group, Pillar } from '../bench/types.js';
 import { readScoresCsv, tidyRows, type ScoreRecord } from '../analysis/load-scores.js';
-import { groupScores, type GroupScoreRow, type ScoreGroup, type TidyScoreRow } from '../analysis/tables.js';
+import { groupScores, sourceLabel, type GroupScoreRow, type ScoreGroup, type TidyScoreRow } from '../analysis/tables.js';
 import { GROUPS, SCORE_GROUPS } from './palette.js';
 
 export interface BenchmarkInfo {
@@ -86,7 +86,8 @@ export function figureData(records: readonly ScoreRecord[], source = 'scores'): 
     if (!SCORE_GROUPS.includes(r.group)) throw new MasaError(`${source}:${line}: column 'group' is '${r.group}', expected one of ${SCORE_GROUPS.join(', ')}`);
     if (r.n > 0 && !Number.isFinite(r.accuracy)) throw new MasaError(`${source}:${line}: column 'accuracy' is empty though n = ${r.n}`);
     const chance = records[i]!.chance;
-    return { ...r, chance: typeof chance === 'number' && Number.isFinite(chance) ? chance : null };
+    // Imported runs are drawn under a name that says where they came from.
+    return { ...r, model: sourceLabel(r.model, r.source), chance: typeof chance === 'number' && Number.isFinite(chance) ? chance : null };
   });
   fillGenerationRanks(all);
   // A run with no scored item (every request failed) has no accuracy: it is left out, not drawn as 0.

@@ -23,3 +23,4 @@ export * from './export.js';
 export * from './page-check.js';
 export * from './report-stats.js';
 export * from './report.js';
+export * from './published-generations.js';

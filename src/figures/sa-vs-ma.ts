@@ -51,6 +51,22 @@ export function bandTrace(xs: readonly number[], lower: readonly number[], upper
   };
 }
 
+/** A group score with its 95% interval (score ± 1.96 se), or '–' when the model has none. */
+export function scoreWithInterval(score: number | null, se: number | null): string {
+  if (score === null || !Number.isFinite(score)) return '–';
+  if (se === null || !Number.isFinite(se)) return score.toFixed(3);
+  return `${score.toFixed(3)} [${Math.max(0, score - 1.96 * se).toFixed(3)}, ${Math.min(1, score + 1.96 * se).toFixed(3)}]`;
+}
+
+/** What a model's hover label shows beyond its name: family, generation, size, and every group score with its interval. */
+export function modelHoverData(m: GroupScoreRow): string[] {
+  const size = m.params_b === null ? 'size unknown' : m.active_params_b !== null && m.active_params_b !== m.params_b ? `${m.params_b}B params (${m.active_params_b}B active)` : `${m.params_b}B params`;
+  return [m.family || 'family unknown', m.generation || 'generation unknown', size, scoreWithInterval(m.sa, m.sa_stderr), scoreWithInterval(m.ma_u, m.ma_u_stderr), scoreWithInterval(m.ma_p, m.ma_p_stderr)];
+}
+
+export const MODEL_HOVER =
+  '%{customdata[0]} · %{customdata[1]} · %{customdata[2]}<br>SA %{customdata[3]}<br>MA-U %{customdata[4]}<br>MA-P %{customdata[5]}<br><span style="font-size:10px">(95% intervals)</span>';
+
 /** One scatter trace per (family, generation): colour = family, symbol = generation. */
 export function modelTraces(models: readonly GroupScoreRow[], families: readonly string[], x: (m: GroupScoreRow) => number | null, y: (m: GroupScoreRow) => number | null, axes: { x: string; y: string }, showlegend: boolean, hover: string): Array<Record<string, unknown>> {
   const traces: Array<Record<string, unknown>> = [];
@@ -69,7 +85,8 @@ export function modelTraces(models: readonly GroupScoreRow[], families: readonly
         x: pts.map((m) => x(m)),
         y: pts.map((m) => y(m)),
         text: pts.map((m) => shortName(m.model)),
-        hovertemplate: `%{text}<br>${hover}<extra></extra>`,
+        customdata: pts.map(modelHoverData),
+        hovertemplate: `<b>%{text}</b><br>${hover}<br>${MODEL_HOVER}<extra></extra>`,
         marker: { color: familyColour(family, families), symbol: generationSymbol(rank), size: 9, line: { width: 0.8, color: '#fff' } },
         xaxis: axes.x,
         yaxis: axes.y,

@@ -14,6 +14,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'play', summary: 'play one episode of a game and print its transcript move by move (the simulator when no --endpoint)', load: async () => (await import('./play.js')).command },
   { name: 'sweep', summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable', load: async () => (await import('./sweep.js')).command },
   { name: 'batch', summary: 'offline batch: export OpenAI Batch JSONL requests, import the outputs as run records', load: async () => (await import('./batch.js')).command },
+  { name: 'import', summary: "bring in other harnesses' per-sample logs (lm-eval, inspect_ai, OpenCompass, published result files) as masa runs", load: async () => (await import('./import.js')).command },
   { name: 'score', summary: 'score recorded responses (JSONL) against a benchmark, as its authors score them', load: async () => (await import('./score.js')).command },
   { name: 'demo', summary: 'run the whole pipeline on the built-in simulator (the embedded default)', load: async () => (await import('./demo.js')).command },
   { name: 'sim', summary: 'serve synthetic models through a local vLLM-compatible OpenAI API (the embedded default)', load: async () => (await import('./sim.js')).command },

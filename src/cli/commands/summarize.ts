@@ -3,7 +3,7 @@ import { loadCatalog } from '../../core/catalog-load.js';
 import { MasaError } from '../../core/errors.js';
 import { groupsCsv, tidyCsv } from '../../analysis/load-scores.js';
 import { summarizeResults } from '../../analysis/summarize-results.js';
-import { groupScores, type Weighting } from '../../analysis/tables.js';
+import { groupScores, sourceLabel, type Weighting } from '../../analysis/tables.js';
 import { bool, required, str } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -48,12 +48,14 @@ export const command: Command = {
     const out: string[] = [];
     out.push(`${res.records} records in ${res.runs} runs -> ${res.rows.length} (model, benchmark) rows, ${groups.length} models (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     if (res.rows.some((r) => r.synthetic)) out.push('note: rows from simulated (sim/) models are synthetic data, not measurements');
+    const imported = [...new Set(res.rows.map((r) => r.source).filter((s) => s && s !== 'masa'))];
+    if (imported.length > 0) out.push(`note: rows marked [${imported.join('], [')}] were imported from that harness's logs and rescored by masa (column 'source')`);
     out.push('', `${'model'.padEnd(34)} ${'benchmark'.padEnd(16)} ${'n'.padStart(6)}  accuracy  stderr   95% CI`);
     for (const r of res.rows) {
-      out.push(`${r.model.padEnd(34)} ${r.benchmark.padEnd(16)} ${String(r.n).padStart(6)}  ${fmt(r.accuracy).padStart(8)}  ${fmt(r.stderr)}  [${fmt(r.ci_low)}, ${fmt(r.ci_high)}]${r.errors ? `  errors ${r.errors}` : ''}`);
+      out.push(`${sourceLabel(r.model, r.source).padEnd(34)} ${r.benchmark.padEnd(16)} ${String(r.n).padStart(6)}  ${fmt(r.accuracy).padStart(8)}  ${fmt(r.stderr)}  [${fmt(r.ci_low)}, ${fmt(r.ci_high)}]${r.errors ? `  errors ${r.errors}` : ''}`);
     }
     out.push('', `group scores (${weighting}):`, `${'model'.padEnd(34)} ${'sa'.padStart(6)} ${'ma_u'.padStart(6)} ${'ma_p'.padStart(6)}`);
-    for (const g of groups) out.push(`${g.model.padEnd(34)} ${fmt(g.sa).padStart(6)} ${fmt(g.ma_u).padStart(6)} ${fmt(g.ma_p).padStart(6)}`);
+    for (const g of groups) out.push(`${sourceLabel(g.model, g.source).padEnd(34)} ${fmt(g.sa).padStart(6)} ${fmt(g.ma_u).padStart(6)} ${fmt(g.ma_p).padStart(6)}`);
     if (str(args, 'out')) out.push('', `tidy table: ${str(args, 'out')}`);
     if (str(args, 'groups-out')) out.push(`group table: ${str(args, 'groups-out')}`);
     process.stdout.write(out.join('\n') + '\n');
