@@ -23,6 +23,8 @@ export interface GameRunSummary extends Omit<RunSummary, 'chance'> {
   forfeit_rate: number | null;
   model_turns: number;
   requests: number;
+  /** Requests of every model seat (a self-play run's partner seat too), re-asks included. */
+  all_requests: number;
   chance: number | null;
 }
 
@@ -75,7 +77,9 @@ export async function summarizeGameRun(plan: GamePlan, onBadLine?: (line: number
   let forfeits = 0;
   let turns = 0;
   let tokens = 0;
+  let all = 0;
   for (const e of episodes) {
+    all += e.model_turns + e.invalid - e.forfeits;
     requests += e.seat0_requests;
     invalid += e.seat0_invalid;
     forfeits += e.seat0_forfeits;
@@ -109,5 +113,6 @@ export async function summarizeGameRun(plan: GamePlan, onBadLine?: (line: number
     forfeit_rate: turns > 0 ? forfeits / turns : null,
     model_turns: turns,
     requests,
+    all_requests: all,
   };
 }
