@@ -133,7 +133,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     plans.push(
       await planRun(
         b,
-        { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out },
+        { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out, extraction: cfg.extraction },
         benches,
       ),
     );
@@ -164,6 +164,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       failed: 0,
       interrupted: false,
       torn: scan.torn?.file ?? null,
+      extraction: plan.extraction,
       context: { max_model_len: maxModelLen, capped: 0, resent_after_400: 0, resent_after_truncation: 0 },
       client: {
         concurrency: cfg.concurrency ?? 32,

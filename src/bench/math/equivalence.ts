@@ -32,6 +32,8 @@ export interface EquivalenceOptions {
   maxLength?: number;
   /** Work budget in evaluation steps (default 60,000); deterministic, unlike the time limit. */
   maxSteps?: number;
+  /** Read a comma between digits that cannot separate thousands as a decimal point (default false). */
+  decimalComma?: boolean;
 }
 
 interface Ctx {
