@@ -7,6 +7,7 @@ import { MasaError } from '../core/errors.js';
 import { accuracyHeatmap } from './accuracy-heatmap.js';
 import { benchmarkGroupsTable } from './benchmark-groups-table.js';
 import { elasticityIntervals } from './elasticity-intervals.js';
+import { extractionPolicies } from './extraction-policies.js';
 import type { FigureData } from './figure-data.js';
 import { generationDeltasTable } from './generation-deltas-table.js';
 import { generationTrends } from './generation-trends.js';
@@ -40,6 +41,7 @@ export const FIGURE_BUILDERS: ReadonlyArray<{ name: string; build: (d: FigureDat
   { name: 'fig7-elasticity', build: (d, o) => elasticityIntervals(d, o) },
   { name: 'fig8-pca-loadings', build: (d) => pcaLoadings(d) },
   { name: 'fig9-holdout-predictions', build: (d, o) => holdoutPredictions(d, o) },
+  { name: 'fig10-extraction-policies', build: (d) => extractionPolicies(d) },
 ];
 
 export function buildFigures(data: FigureData, opts: FigureOptions = {}): FigureSet {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { parseCsvRows } from '../core/csv.js';
 import { MasaError } from '../core/errors.js';
 import { BENCHMARKS } from '../bench/registry.js';
-import type { Group, Pillar } from '../bench/types.js';
+import type { ExtractionPolicy, Group, Pillar } from '../bench/types.js';
+import { hasPolicyColumns, rowsUnderPolicy } from '../analysis/policy-scores.js';
 import { readScoresCsv, tidyRows, type ScoreRecord } from '../analysis/load-scores.js';
 import { groupScores, type GroupScoreRow, type TidyScoreRow } from '../analysis/tables.js';
 import { GROUPS } from './palette.js';
@@ -38,6 +39,8 @@ export interface FigureData {
   synthetic: boolean;
   /** (model, benchmark) runs with no scored item (n = 0), left out of every figure. */
   unscored: Array<{ model: string; benchmark: string }>;
+  /** The tidy rows as each extraction policy reads them, when the table has both policies' columns. */
+  policyTidy: Record<ExtractionPolicy, TidyRow[]> | null;
 }
 
 export const REQUIRED_COLUMNS = ['model', 'family', 'generation', 'params_b', 'benchmark', 'group', 'n', 'accuracy', 'stderr'] as const;
@@ -88,7 +91,10 @@ export function figureData(records: readonly ScoreRecord[], source = 'scores'): 
   // A run with no scored item (every request failed) has no accuracy: it is left out, not drawn as 0.
   const tidy = all.filter((r) => r.n > 0);
   const models = groupScores(tidy);
-  return { source, tidy, models, benchmarks: benchmarkInfo(all), synthetic: all.some((r) => r.synthetic), unscored: all.filter((r) => r.n === 0).map((r) => ({ model: r.model, benchmark: r.benchmark })) };
+  const policyTidy = hasPolicyColumns(records)
+    ? { upstream: rowsUnderPolicy(all, records, 'upstream').filter((r) => r.n > 0), robust: rowsUnderPolicy(all, records, 'robust').filter((r) => r.n > 0) }
+    : null;
+  return { source, tidy, models, benchmarks: benchmarkInfo(all), synthetic: all.some((r) => r.synthetic), unscored: all.filter((r) => r.n === 0).map((r) => ({ model: r.model, benchmark: r.benchmark })), policyTidy };
 }
 
 /** Without a generation_rank column, generations are ranked by earliest release date within the family. */

@@ -15,6 +15,7 @@ export * from './generation-deltas-table.js';
 export * from './elasticity-intervals.js';
 export * from './pca-loadings.js';
 export * from './holdout-predictions.js';
+export * from './extraction-policies.js';
 export * from './all-figures.js';
 export * from './export.js';
 export * from './page-check.js';

@@ -8,6 +8,7 @@ import { analyzePair, type PairAnalysis } from '../analysis/analyze-pair.js';
 import { compareClaims, loadClaims, type ClaimCheck } from '../analysis/claims.js';
 import { generationDeltas, type GenerationDelta } from '../analysis/generation-deltas.js';
 import type { PcaResult } from '../analysis/pca.js';
+import { sensitivity, type Sensitivity } from '../analysis/sensitivity.js';
 import { MasaError } from '../core/errors.js';
 import { elasticityRows, type ElasticityRow } from './elasticity-intervals.js';
 import { groupChance, type FigureData } from './figure-data.js';
@@ -44,6 +45,8 @@ export interface ReportStats {
   holdout: { cutoffB: number; summaries: HoldoutSummary[] } | null;
   claims: ClaimCheck[];
   claimsError: string | null;
+  /** The headline statistics under both extraction policies (null: the table has one policy only). */
+  sensitivity: Sensitivity | null;
 }
 
 const PAIRS: Array<{ x: 'sa' | 'ma_u'; y: 'ma_u' | 'ma_p'; chance: 'MA-U' | 'MA-P' }> = [
@@ -107,5 +110,6 @@ export function reportStats(data: FigureData, opts: ReportOptions = {}): ReportS
     holdout: hold.value && hold.value.summaries.length > 0 ? { cutoffB: hold.value.cutoffB, summaries: hold.value.summaries } : null,
     claims,
     claimsError,
+    sensitivity: data.policyTidy ? sensitivity(data.policyTidy) : null,
   };
 }

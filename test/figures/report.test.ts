@@ -45,7 +45,7 @@ test('masa report writes a self-contained page that renders in Chromium without 
   const file = join(OUT, 'report.html');
   const r = masa('report', '--scores', csv, '--out', file, '--resamples', '200', '--seed', '1', '--check');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /report: .*report\.html \(9 figures; claims: \d+ reproduced/);
+  assert.match(r.stdout, /report: .*report\.html \(10 figures; claims: \d+ reproduced/);
   assert.match(r.stdout, /checked in headless Chromium: renders with no console errors/);
   const html = readFileSync(file, 'utf8');
   assert.equal((html.match(/<svg/g) ?? []).length >= 9, true);
