@@ -24,7 +24,7 @@
  *   with or without a full stop or bracket, in any case, wrapped in "**", "$" or brackets, within
  *   the item's options; then the option whose full text follows the cue;
  * - without a cue: "the answer is B", a boxed letter, a last line that is only a letter, or an
- *   option's full text as the last line;
+ *   option's full text as the last line, or a last line "B) <that option's text>";
  * - no fuzzy matching, no letter out of prose (upstream takes the first capital followed by "."),
  *   no default option A for an empty answer;
  * - gold letters are trimmed ("D, F" accepts F).

@@ -33,7 +33,7 @@
  * - an answer value counts when it is the letter in any case and wrapping ("b", "(B)", "B) text")
  *   or a choice's full text;
  * - without JSON: an answer cue ("Answer: B"), a boxed letter, a last line that is only a letter, or
- *   a choice's full text (EU: for each question's part of the response);
+ *   a choice's full text, or a last line "B) <that choice's text>" (EU: for each question's part of the response);
  * - never process_output's looser rules (a "(b)" anywhere in a line, ": b" anywhere).
  */
 import { existsSync, readFileSync } from 'node:fs';

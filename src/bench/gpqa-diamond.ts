@@ -19,7 +19,8 @@
  * - lower-case letters count ("answer: b"), but only a letter standing alone: never the first letter
  *   of a word ("Because"), nor an article or pronoun ("the answer is a combination", "I think");
  * - with option `fallbacks` (default true), after the cue: a boxed letter anywhere, a last line
- *   that is only a letter, and an option's full text after the cue or as the last line.
+ *   that is only a letter, an option's full text after the cue or as the last line, and a last line
+ *   "B) <that option's text>".
  * Both policies read the letter in the shown order and map it back through the trial's permutation.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -17,7 +17,8 @@
  * - the LAST answer cue wins: "the answer is (X)", "Answer: X", "**Answer:** X", in any case, with
  *   markdown, "$X$", "\boxed{X}" or brackets around the letter; lower-case letters count when
  *   they stand alone (never "a" or "I" starting a phrase: "the answer is a ...", "is I think");
- * - then a boxed letter, a last line that is only a letter, an option's full text after the cue;
+ * - then a boxed letter, a last line that is only a letter, an option's full text after the cue,
+ *   a last line "B) <that option's text>";
  * - never a letter picked out of prose (upstream's last-standalone-letter rule), never a guess
  *   (`random_guess` applies to the upstream policy only), never a letter past the options.
  */

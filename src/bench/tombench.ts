@@ -23,7 +23,8 @@
  * - the LAST "[[X]]" wins (then the last "[X]"), within the item's options, whatever the order of
  *   letters; "[[b]]" and "[[ B ]]" count (lower case and spaces, which upstream misses);
  * - then an answer cue ("the answer is B", "Answer: (b)"), a boxed letter, a last line that is
- *   only a letter, or an option's full text after the cue or as the last line;
+ *   only a letter, an option's full text after the cue or as the last line, or a last line
+ *   "B) <that option's text>";
  * - never a letter picked out of prose (upstream's last-capital rule), never the default "A".
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';

@@ -231,7 +231,7 @@ export async function importBatch(cfg: BatchImportConfig): Promise<BatchImportRe
     }
     const meta = readMeta(dir)!;
     const s = session('batch-import', plan, meta.limit);
-    s.extraction = plan.extraction;
+    s.extraction = plan.extraction ?? 'robust';
     s.torn = scan.torn?.file ?? null;
     meta.sessions = [...(meta.sessions ?? []), s];
     o = { plan, writer: new SampleWriter(join(dir, SAMPLES_FILE), redactor), index, done: scan.done, meta, session: s, keys };

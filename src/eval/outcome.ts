@@ -81,7 +81,7 @@ function makeRecord(
     gold: ts ? ts.gold : null,
     correct: ts ? ts.correct : null,
     status,
-    extraction: r.plan.extraction,
+    extraction: r.plan.extraction ?? 'robust',
     policies: both ? { upstream: verdict(both.upstream, truncated), robust: verdict(both.robust, truncated) } : undefined,
     error,
     attempts,

@@ -58,8 +58,8 @@ export interface RunPlan {
   total: number;
   seed: number;
   model: string;
-  /** The policy the records' top level reports (both verdicts are always kept). */
-  extraction: ExtractionPolicy;
+  /** The policy the records' top level reports (both verdicts are always kept); absent = 'robust'. */
+  extraction?: ExtractionPolicy;
 }
 
 export interface PlannedRequest {

@@ -164,7 +164,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       failed: 0,
       interrupted: false,
       torn: scan.torn?.file ?? null,
-      extraction: plan.extraction,
+      extraction: plan.extraction ?? 'robust',
       context: { max_model_len: maxModelLen, capped: 0, resent_after_400: 0, resent_after_truncation: 0 },
       client: {
         concurrency: cfg.concurrency ?? 32,

@@ -59,7 +59,7 @@ export async function summarizeRun(plan: RunPlan, keys: Set<string>, onBadLine?:
     latest.set(k, {
       ok,
       truncated: r.truncated === true,
-      score: ok ? (recordPolicyScore(r, plan.extraction) ?? recordScore(r)) : null,
+      score: ok ? (recordPolicyScore(r, plan.extraction ?? 'robust') ?? recordScore(r)) : null,
       upstream: ok ? (recordPolicyScore(r, 'upstream') ?? recordScore(r)) : null,
       robust: ok ? (recordPolicyScore(r, 'robust') ?? recordScore(r)) : null,
       tokens: r.usage?.completion_tokens ?? 0,
@@ -120,7 +120,7 @@ export async function summarizeRun(plan: RunPlan, keys: Set<string>, onBadLine?:
     truncated,
     completion_tokens: tokens,
     chance: plan.bench.chance(plan.items, plan.options),
-    extraction: plan.extraction,
+    extraction: plan.extraction ?? 'robust',
     accuracy_upstream: mean(byPolicy.upstream),
     accuracy_robust: mean(byPolicy.robust),
     summary,

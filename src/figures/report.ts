@@ -29,7 +29,7 @@ h1{font-size:26px;margin:8px 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bo
 .banner{background:#fde8e8;border:2px solid #b00;color:#900;padding:10px 14px;margin:12px 0;font-weight:bold}
 table{border-collapse:collapse;font-size:13px;margin:6px 0 12px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f2f2f2}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.v-reproduced{background:#e3f4e3;color:#135e13;font-weight:bold}.v-not-reproduced{background:#fde8e8;color:#900;font-weight:bold}.v-not-testable{background:#f0f0f0;color:#555;font-weight:bold}
+.v-reproduced{background:#e3f4e3;color:#135e13;font-weight:bold}.s-changes{background:#fff1d6;color:#8a5a00;font-weight:bold}.v-not-reproduced{background:#fde8e8;color:#900;font-weight:bold}.v-not-testable{background:#f0f0f0;color:#555;font-weight:bold}
 figure{margin:18px 0 28px}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{font-size:14px;color:#333;max-width:900px}
 .note{font-size:13px;color:#555}
 nav a{margin-right:12px}
@@ -100,7 +100,7 @@ function sensitivitySection(s: ReportStats): string {
   if (!sen) return '<p class="note">The scores table holds one extraction policy only (written before masa kept both); run <code>masa summarize</code> again to add accuracy_upstream and accuracy_robust.</p>';
   const cell = (e: PolicyEstimate | null): string => (e ? `${fmt(e.estimate, 3)}${e.p === null ? '' : ` <span class="note">p ${fmtP(e.p)}</span>`}` : '–');
   const rows = sen.stats.map(
-    (x) => `<tr><td>${escapeHtml(x.statistic)}</td><td class="num">${cell(x.upstream)}</td><td class="num">${cell(x.robust)}</td><td${x.flag ? ' class="v-not-reproduced"' : ''}>${x.flag ? `changes: ${escapeHtml(x.flag)}` : 'same'}</td></tr>`,
+    (x) => `<tr><td>${escapeHtml(x.statistic)}</td><td class="num">${cell(x.upstream)}</td><td class="num">${cell(x.robust)}</td><td${x.flag ? ' class="s-changes"' : ''}>${x.flag ? `changes: ${escapeHtml(x.flag)}` : 'same'}</td></tr>`,
   );
   const gaps = sen.largest_gap.map((g) => `${escapeHtml(g.benchmark)} ${fmt(g.upstream, 3)} → ${fmt(g.robust, 3)} (${escapeHtml(g.model)})`).join('; ');
   return `<p>Each headline statistic computed from the scores under the benchmark authors' own answer parser (upstream) and under masa's (robust), ${sen.models.robust} models. <b>${sen.flagged} of ${sen.stats.length}</b> change sign or significance (two-sided, alpha ${sen.alpha}) with the parser.</p>

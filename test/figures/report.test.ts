@@ -34,6 +34,13 @@ test('report page: statistics with intervals, every claim with a verdict, synthe
   assert.ok(stats.elasticity.every((e) => html.includes(e.result.slope.toFixed(3))));
   assert.ok(html.includes('figure one'));
   assert.doesNotMatch(html, /<script|<link|\ssrc=|href="http/i);
+  // The parser sensitivity table: every headline statistic, flagged ones marked.
+  assert.ok(stats.sensitivity && stats.sensitivity.stats.length >= 15);
+  assert.match(html, /<h2 id="sensitivity">Sensitivity to the answer parser<\/h2>/);
+  for (const x of stats.sensitivity.stats) assert.ok(html.includes(x.statistic.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')), x.statistic);
+  assert.equal((html.match(/class="s-changes"/g) ?? []).length, stats.sensitivity.flagged);
+  const one = figureData(fixtureRecords({ seed: 7, policies: false }), 'old.csv');
+  assert.match(reportHtml(reportStats(one, { resamples: 200, permutations: 200 }), [], { source: 'old.csv', generated: 'now' }), /holds one extraction policy only/);
   const real = figureData(fixtureRecords({ seed: 7, synthetic: false }), 'real.csv');
   const realHtml = reportHtml(reportStats(real, { resamples: 200, permutations: 200 }), [], { source: 'real.csv', generated: 'now' });
   assert.doesNotMatch(realHtml, /class="banner"/);
@@ -83,7 +90,7 @@ test('masa figures writes HTML, SVG and PNG for every figure in one run', { skip
   rmSync(dir, { recursive: true, force: true });
   const r = masa('figures', '--scores', csv, '--out', dir, '--resamples', '200');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /9 figures \(html, svg, png\)/);
+  assert.match(r.stdout, /10 figures \(html, svg, png\)/);
   for (const name of ['fig1-benchmark-groups', 'fig3-sa-vs-ma', 'fig9-holdout-predictions']) {
     for (const ext of ['html', 'svg', 'png']) assert.ok(statSync(join(dir, `${name}.${ext}`)).size > 1000, `${name}.${ext}`);
     assert.match(readFileSync(join(dir, `${name}.svg`), 'utf8'), /SYNTHETIC DATA/);

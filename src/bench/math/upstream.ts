@@ -14,7 +14,9 @@
  * - grading: grade_answer_mathd (Hendrycks' _strip_string normalisation, then string equality)
  *   OR grade_answer_sympy (prm800k's grader), an empty prediction always wrong.
  *
- * Where masa departs, because a TypeScript port cannot run them: grade_answer_sympy converts
+ * Where masa departs on purpose: Avengers votes over several samples (Counter.most_common of the
+ * extracted strings); masa scores each trial and averages them (one trial by default) under both
+ * policies. And because a TypeScript port cannot run them: grade_answer_sympy converts
  * LaTeX with pylatexenc and compares with sympy.simplify. masa keeps that grader's structure (its
  * string normalisation, tuple splitting with bracket checks, the rule that an integer gold needs
  * an integer prediction and an unreduced fraction must match as written, should_allow_eval's
