@@ -298,14 +298,18 @@ function compare(p: Node, g: Node, ctx: Ctx): V {
     return s ? compare(p, s, ctx) : NE('a non-relation against a relation');
   }
   // Matrix arithmetic in an answer: evaluate it, then compare entry by entry.
-  if (p.k === 'bin' || p.k === 'neg') {
-    const m = asMatrix(p, ctx);
-    if (m) p = m;
-  }
-  if (g.k === 'bin' || g.k === 'neg') {
-    const m = asMatrix(g, ctx);
-    if (m) g = m;
-  }
+  const pm = p.k === 'bin' || p.k === 'neg' ? asMatrix(p, ctx) : null;
+  const gm = g.k === 'bin' || g.k === 'neg' ? asMatrix(g, ctx) : null;
+  let pn: Node = pm ?? p;
+  let gn: Node = gm ?? g;
+  // "x < -1 or x > 1" is the union of the intervals its inequalities describe.
+  if (gn.k === 'union' && pn.k === 'list') pn = listAsUnion(pn) ?? pn;
+  if (pn.k === 'union' && gn.k === 'list') gn = listAsUnion(gn) ?? gn;
+  return compareStructures(pn, gn, ctx);
+}
+
+/** Compares prediction and gold past relations: collections, unions, tuples, matrices, text, scalars. */
+function compareStructures(p: Node, g: Node, ctx: Ctx): V {
   // The gold's form decides whether order matters.
   const ordered = (t: Node): t is Extract<Node, { k: 'tuple' }> => t.k === 'tuple' && t.open === '(' && t.close === ')' && t.items.length >= 2;
   if (ordered(g) && (p.k === 'set' || p.k === 'list') && p.items.length === g.items.length) {
@@ -315,9 +319,6 @@ function compare(p: Node, g: Node, ctx: Ctx): V {
   if ((g.k === 'set' || g.k === 'list') && ordered(p) && g.items.every(isScalar) && p.items.every(isScalar)) {
     return matchUnordered(p.items, members(g)!, ctx, 'answer set (the gold is unordered; tuple entries in any order)');
   }
-  // "x < -1 or x > 1" is the union of the intervals its inequalities describe.
-  if (g.k === 'union' && p.k === 'list') p = listAsUnion(p) ?? p;
-  if (p.k === 'union' && g.k === 'list') g = listAsUnion(g) ?? g;
   // Unordered collections: answer lists, sets, ± expansions.
   const pm = members(p);
   const gm = members(g);
