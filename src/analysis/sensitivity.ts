@@ -41,7 +41,7 @@ export interface Sensitivity {
   stats: HeadlineStat[];
   /** Statistics whose sign or significance differs between the policies. */
   flagged: number;
-  /** Per benchmark: the largest |accuracy_upstream - accuracy_robust| over models. */
+  /** Per benchmark where the policies differ at all: the model with the largest |accuracy_upstream - accuracy_robust|. */
   largest_gap: Array<{ benchmark: string; model: string; upstream: number; robust: number }>;
 }
 
@@ -137,7 +137,7 @@ export function sensitivity(rows: Record<ExtractionPolicy, readonly TidyScoreRow
     models: { upstream: models.upstream.length, robust: models.robust.length },
     stats,
     flagged: stats.filter((s) => s.flag !== null).length,
-    largest_gap: [...gaps.values()],
+    largest_gap: [...gaps.values()].filter((g) => g.upstream !== g.robust),
   };
 }
 

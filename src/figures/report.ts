@@ -105,7 +105,7 @@ function sensitivitySection(s: ReportStats): string {
   const gaps = sen.largest_gap.map((g) => `${escapeHtml(g.benchmark)} ${fmt(g.upstream, 3)} → ${fmt(g.robust, 3)} (${escapeHtml(g.model)})`).join('; ');
   return `<p>Each headline statistic computed from the scores under the benchmark authors' own answer parser (upstream) and under masa's (robust), ${sen.models.robust} models. <b>${sen.flagged} of ${sen.stats.length}</b> change sign or significance (two-sided, alpha ${sen.alpha}) with the parser.</p>
 <table><tr><th>Statistic</th><th>Upstream parser</th><th>Robust parser</th><th>Conclusion</th></tr>${rows.join('\n')}</table>
-<p class="note">Largest accuracy change per benchmark (upstream → robust): ${gaps || '–'}. p: analytic (t for correlations and the log-fit slope, normal for deltas); the bootstrap intervals above are the chosen policy's. <code>masa audit</code> lists the responses the parsers read differently.</p>`;
+<p class="note">Largest accuracy change per benchmark (upstream → robust): ${gaps || 'none: every benchmark scores the same under both'}. p: analytic (t for correlations and the log-fit slope, normal for deltas); the bootstrap intervals above are the chosen policy's. <code>masa audit</code> lists the responses the parsers read differently.</p>`;
 }
 
 function pcaSection(s: ReportStats): string {
