@@ -2,10 +2,11 @@
  * The one entry point that scores a response: under both extraction policies at once, so every
  * record keeps both verdicts and a policy can be switched later without re-requesting anything.
  * The online runner (through src/eval/outcome.ts), batch import, `masa score`, summarize's
- * rescoring of old records and `masa audit` all call scorePolicies; nothing scores on its own.
+ * rescoring of old records and `masa audit` all call scorePolicies; nothing that records a verdict
+ * scores on its own (the simulator's item index only checks its own wordings with score()).
  */
 import { MasaError } from '../core/errors.js';
-import { EXTRACTION_POLICIES, type AnyBenchmark, type ExtractionPolicy, type Item, type PolicyScores, type Trial, type TrialScore } from './types.js';
+import { EXTRACTION_POLICIES, type AnyBenchmark, type ExtractionPolicy, type Item, type PolicyScores, type Trial } from './types.js';
 
 function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as Promise<T>)?.then === 'function';
@@ -31,11 +32,6 @@ export function scorePolicies(
   return { upstream, robust };
 }
 
-/** scorePolicies, always as a promise (for callers that await anyway). */
-export async function scorePoliciesAsync(bench: AnyBenchmark, item: Item, response: string | null, trial: Trial, options: object): Promise<PolicyScores> {
-  return scorePolicies(bench, item, response, trial, options);
-}
-
 /** True when the two policies read a response differently (another answer or another verdict). */
 export function policiesDisagree(p: { upstream: { extracted: string | null; correct: boolean | null }; robust: { extracted: string | null; correct: boolean | null } }): boolean {
   return p.upstream.correct !== p.robust.correct || p.upstream.extracted !== p.robust.extracted;
@@ -46,9 +42,4 @@ export function parseExtraction(value: unknown, where = '--extraction'): Extract
   if (value === undefined || value === null) return 'robust';
   if (typeof value === 'string' && (EXTRACTION_POLICIES as readonly string[]).includes(value)) return value as ExtractionPolicy;
   throw new MasaError(`${where}: '${String(value)}' is not one of ${EXTRACTION_POLICIES.join(', ')}`, { exitCode: 2 });
-}
-
-/** The verdict of one policy, as the record's top level and old readers see it. */
-export function chosen(scores: PolicyScores, policy: ExtractionPolicy): TrialScore {
-  return policy === 'upstream' ? scores.upstream : scores.robust;
 }
