@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gpqaDiamond } from '../../src/bench/gpqa-diamond.js';
-import { extractMmluPro, mmluPro } from '../../src/bench/mmlu-pro.js';
+import { extractMmluProRobust, extractMmluProUpstream, mmluPro } from '../../src/bench/mmlu-pro.js';
 import { sharedDatasetsDir, sharedReplayDir } from '../../src/core/paths.js';
 import { listZip, readZipEntry } from '../../src/core/zip.js';
 import type { BenchSection } from '../bench.js';
@@ -32,18 +32,22 @@ export const section: BenchSection = {
     const folder = join(replay, 'MMLU-Pro', 'TIGER-AI-Lab-MMLU-Pro-eval_results');
     let inflate = 0n;
     let extract = 0n;
+    let robust = 0n;
     let n = 0;
     for (const z of readdirSync(folder).filter((f) => f.endsWith('.zip'))) {
       const a = process.hrtime.bigint();
       const buf = readFileSync(join(folder, z));
       const rows = JSON.parse(readZipEntry(buf, listZip(buf, z)[0]!, z).toString('utf8')) as Array<{ generated_text: string }>;
       const b = process.hrtime.bigint();
-      for (const r of rows) extractMmluPro(r.generated_text);
-      extract += process.hrtime.bigint() - b;
+      for (const r of rows) extractMmluProUpstream(r.generated_text);
+      const c = process.hrtime.bigint();
+      for (const r of rows) extractMmluProRobust(r.generated_text, 'ABCDEFGHIJ'.split(''));
+      extract += c - b;
+      robust += process.hrtime.bigint() - c;
       inflate += b - a;
       n += rows.length;
     }
-    process.stdout.write(`replay: ${n} responses; inflate + JSON.parse ${(Number(inflate) / 1e6).toFixed(0)} ms; extraction ${(Number(extract) / 1e6).toFixed(0)} ms (${((Number(extract) / 1e3) / n).toFixed(1)} us each)\n`);
+    process.stdout.write(`replay: ${n} responses; inflate + JSON.parse ${(Number(inflate) / 1e6).toFixed(0)} ms; extraction: upstream ${(Number(extract) / 1e6).toFixed(0)} ms (${((Number(extract) / 1e3) / n).toFixed(1)} us each), robust ${(Number(robust) / 1e6).toFixed(0)} ms (${((Number(robust) / 1e3) / n).toFixed(1)} us each)\n`);
     process.stdout.write(`peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
   },
 };

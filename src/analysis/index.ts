@@ -28,3 +28,5 @@ export * from './load-scores.js';
 export * from './frames.js';
 export * from './summarize-results.js';
 export * from './p-adjust.js';
+export * from './policy-scores.js';
+export * from './sensitivity.js';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as aq from 'arquero';
 import { parseCsv, toCsv } from '../core/csv.js';
 import { MasaError } from '../core/errors.js';
+import { POLICY_COLUMNS } from './policy-scores.js';
 import { GROUP_COLUMNS, type ScoreGroup, GROUP_TABLE_COLUMNS, TIDY_COLUMNS, groupScores, sourceOf, type GroupScoreRow, type TidyScoreRow, type Weighting } from './tables.js';
 
 export type ScoresKind = 'tidy' | 'groups';
@@ -14,7 +15,7 @@ export type ScoresKind = 'tidy' | 'groups';
 type Cell = string | number | boolean | null;
 export type ScoreRecord = Record<string, Cell>;
 
-const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'partner', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks', 'source']);
+const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'partner', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks', 'source', 'extraction']);
 
 /** Types the cells of a parsed CSV: numbers where the column is numeric, true/false, '' = null. */
 export function typeRecords(rows: ReadonlyArray<Record<string, string>>): ScoreRecord[] {
@@ -147,7 +148,9 @@ export function column(records: readonly ScoreRecord[], name: string): number[] 
 }
 
 export function tidyCsv(rows: ReadonlyArray<TidyScoreRow & { chance?: number | null }>): string {
-  return toCsv([...TIDY_COLUMNS, 'chance'], rows as unknown as Array<Record<string, unknown>>);
+  // Both policies' columns when the rows have them (summarize's rows always do).
+  const policy = rows.length > 0 && rows.every((r) => 'accuracy_upstream' in r) ? POLICY_COLUMNS : [];
+  return toCsv([...TIDY_COLUMNS, 'chance', ...policy], rows as unknown as Array<Record<string, unknown>>);
 }
 
 export function groupsCsv(rows: readonly GroupScoreRow[]): string {

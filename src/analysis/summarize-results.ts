@@ -5,7 +5,8 @@
  * the benchmark's own `reduce`, and summarises accuracy, clustered SE and 95% interval with
  * src/bench/summary.ts. Items with a trial that still failed are left out of n and their
  * failed trials counted in `errors` (a transport failure is not the model's wrong answer);
- * truncated responses count as wrong and are counted in `truncated`.
+ * truncated responses count as wrong and are counted in `truncated`. Every row carries both
+ * extraction policies' accuracies (policy-scores.ts); `accuracy` is the chosen policy's.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,12 +15,13 @@ import { findModel } from '../core/catalog-load.js';
 import { MasaError } from '../core/errors.js';
 import { loadItems } from '../bench/data.js';
 import { BENCHMARKS } from '../bench/registry.js';
-import { summarizeScores, type ItemScore } from '../bench/summary.js';
-import type { Group, Item, TrialScore } from '../bench/types.js';
+import { scorePolicies } from '../bench/policies.js';
+import type { ExtractionPolicy, Group, Item, TrialScore } from '../bench/types.js';
 import { SAMPLES_FILE, type RunMeta, type SampleRecord } from '../eval/records.js';
-import { listRuns, readRecords, recordScore, replacesKept } from '../eval/store.js';
+import { listRuns, readRecords, replacesKept } from '../eval/store.js';
 import * as aq from 'arquero';
 import { gameRunRows, retentionRows } from './summarize-games.js';
+import { completeVerdicts, policyColumns, policySummaries, trialVerdicts, type PolicyColumns, type Rescorer, type TrialVerdicts } from './policy-scores.js';
 import { groupScores, type ModelFacts, type TidyScoreRow, type Weighting } from './tables.js';
 
 /** How summarize folds one benchmark's trials: its group, items and reduce. */
@@ -32,6 +34,8 @@ export interface BenchAdapter {
   reduce(item: Item, trials: TrialScore[]): number;
   /** Chance accuracy over these items, when known. */
   chance(items: Item[]): number | null;
+  /** Both verdicts for a response, to rescore records written before both were kept (absent: not possible). */
+  rescore?: Rescorer;
 }
 
 export type BenchAdapterFactory = (bench: string, options: Record<string, unknown>) => Promise<BenchAdapter>;
@@ -44,10 +48,15 @@ export interface SummarizeOptions {
   dataRoot?: string;
   /** Non-fatal problems (torn lines, unknown models, duplicate runs), one line each. */
   onWarning?: (message: string) => void;
+  /** The policy `accuracy` reports (default 'robust'); both are always in the row. */
+  extraction?: ExtractionPolicy;
 }
 
+/** A benchmark row carries both extraction policies' accuracies; a game row (one move reader) none. */
+export type SummaryRow = TidyScoreRow & { chance: number | null } & Partial<PolicyColumns>;
+
 export interface SummarizeResult {
-  rows: Array<TidyScoreRow & { chance: number | null }>;
+  rows: SummaryRow[];
   records: number;
   runs: number;
   warnings: string[];
@@ -77,6 +86,8 @@ export function registryAdapters(dataRoot?: string, warn: (m: string) => void = 
           item: (itemId) => byId?.get(itemId),
           reduce: (item, trials) => bench.reduce(item, trials, opts),
           chance: (items) => (byId ? bench.chance(items, opts) : null),
+          // Rescoring a code benchmark would execute code while summarizing: its old records keep one verdict.
+          rescore: 'unsafe_exec' in (bench.defaultOptions as object) ? undefined : (item, response, trial) => scorePolicies(bench, item, response, trial, opts),
         };
       })();
       cache.set(key, p);
@@ -88,7 +99,9 @@ export function registryAdapters(dataRoot?: string, warn: (m: string) => void = 
 interface Outcome {
   ok: boolean;
   truncated: boolean;
-  score: TrialScore | null;
+  verdicts: TrialVerdicts | null;
+  /** Kept only for a record without both verdicts (to rescore it). */
+  old: SampleRecord | null;
 }
 
 interface ItemInfo {
@@ -121,7 +134,7 @@ async function summarizeRun(
   opts: SummarizeOptions,
   adapters: BenchAdapterFactory,
   warn: (m: string) => void,
-): Promise<{ row: TidyScoreRow & { chance: number | null }; records: number } | null> {
+): Promise<{ row: SummaryRow; records: number } | null> {
   const items = new Map<string, ItemInfo>();
   let model = meta?.model;
   let bench = meta?.bench;
@@ -139,18 +152,16 @@ async function summarizeRun(
     if (!it) items.set(r.item_id, (it = { tags: r.tags ?? {}, cluster: r.cluster ?? r.item_id, gold: r.gold, trials: new Map() }));
     const ok = r.error === null;
     if (!replacesKept(it.trials.get(r.trial)?.ok, ok)) continue;
-    it.trials.set(r.trial, {
-      ok,
-      truncated: r.truncated === true,
-      score: ok ? recordScore(r) : null,
-    });
+    const verdicts = ok ? trialVerdicts(r) : null;
+    it.trials.set(r.trial, { ok, truncated: r.truncated === true, verdicts, old: verdicts?.pending ? r : null });
   }
   if (badLine !== null) warn(`${file}:${badLine}: torn last line ignored (an interrupted write; 'masa eval' sets it aside on resume)`);
   if (records === 0 || !model || !bench) return null;
   const adapter = await adapters(bench, meta?.bench_options ?? {});
   const facts = modelFacts(model, meta?.catalog_id ?? null, opts.catalog);
   if (!facts) warn(`${runId}: model '${model}' is not in the catalog; family, generation and size left empty`);
-  const scored: ItemScore[] = [];
+  const folded: Array<{ item: Item; id: string; cluster: string; tags: Record<string, string>; trials: TrialVerdicts[] }> = [];
+  const toComplete: Array<{ verdicts: TrialVerdicts; record: SampleRecord; item: Item | undefined }> = [];
   const real: Item[] = [];
   let errors = 0;
   let truncated = 0;
@@ -163,16 +174,23 @@ async function summarizeRun(
       errors += failed;
       continue;
     }
-    let item = adapter.item(id);
+    const known = adapter.item(id);
+    let item = known;
     if (item) real.push(item);
     else {
       fallback++;
       item = { id, tags: info.tags, cluster: info.cluster, source: `${file} (record)`, gold: info.gold } as Item;
     }
-    scored.push({ id, score: adapter.reduce(item, trials.map((t) => t.score!)), cluster: info.cluster, tags: info.tags });
+    for (const t of trials) if (t.old) toComplete.push({ verdicts: t.verdicts!, record: t.old, item: known });
+    folded.push({ item, id, cluster: info.cluster, tags: info.tags, trials: trials.map((t) => t.verdicts!) });
   }
   if (fallback > 0 && adapter.loaded) warn(`${runId}: ${fallback} item ids not found among the loaded ${bench} items (run on other data?); folded from their records, chance level unknown`);
-  const s = summarizeScores(scored);
+  const done = await completeVerdicts(toComplete, adapter.rescore);
+  if (done.rescored > 0) warn(`${runId}: ${done.rescored} record(s) written before both extraction policies were kept: rescored from their stored responses (no request)`);
+  if (done.single > 0) warn(`${runId}: ${done.single} record(s) hold one verdict only and could not be rescored here (${adapter.rescore ? 'item unknown' : 'the benchmark runs code'}): that verdict stands for both policies`);
+  const extraction = opts.extraction ?? 'robust';
+  const summaries = policySummaries(folded, (item, trials) => adapter.reduce(item, trials));
+  const s = summaries[extraction];
   return {
     records,
     row: {
@@ -189,6 +207,7 @@ async function summarizeRun(
       run_id: runId,
       source: meta?.source?.harness ?? 'masa',
       chance: fallback === 0 && real.length > 0 ? adapter.chance(real) : null,
+      ...policyColumns(extraction, summaries, done.rescored),
     },
   };
 }
@@ -215,7 +234,7 @@ export async function summarizeResults(dir: string, opts: SummarizeOptions): Pro
   const adapters = opts.adapters ?? registryAdapters(opts.dataRoot, warn);
   const runs = listRuns(dir);
   if (runs.length === 0) throw new MasaError(`${dir}: no run folders (expected <dir>/<run_id>/samples.jsonl)`);
-  const kept = new Map<string, { row: TidyScoreRow & { chance: number | null }; started: string }>();
+  const kept = new Map<string, { row: SummaryRow; started: string }>();
   let records = 0;
   for (const run of runs) {
     const r = run.meta?.kind === 'game' ? await gameRun(run.dir, run.run_id, run.meta, opts, warn) : await summarizeRun(run.dir, run.run_id, run.meta, opts, adapters, warn);

@@ -2,24 +2,47 @@
  * CoordinationQA (Agashe et al., LLM-Coordination, arXiv:2310.03903): 66 game scenarios
  * (Hanabi, Overcooked, Collab Capture/Escape) x 3 questions: Environment Comprehension (EC),
  * Theory of Mind (TOM) and Joint Planning (JP) = 198 items, read from the ORIGINAL
- * single_turn_trials.csv. Scored as upstream src/reasoning_evals/main.py @ 586733a3: the OpenAI
- * message layout, sampling at temperature 0.6 / top_p 0.9, 3 trials averaged, and
- * find_answer_fuzzy: text after "Action:"/"Answer:", the first `([A-Z])[.)]`, else the option
- * whose text matches best (fuzzywuzzy's WRatio; masa's own small implementation below).
+ * single_turn_trials.csv. Run as upstream src/reasoning_evals/main.py (@ 0ef4fc81, the file's last
+ * change before HEAD 586733a3): the OpenAI message layout, sampling at temperature 0.6 /
+ * top_p 0.9, 3 trials averaged.
+ *
+ * Extraction policy 'upstream' is main.py's find_answer_fuzzy and its scoring, behaviour for
+ * behaviour: the text after the first "Action:" (else "Answer:"; `\s*` may cross a newline, then
+ * the rest of that line), else the whole response; the first `([A-Z])[.)]` in it; else the option
+ * of upstream's own list that fuzzywuzzy's extractOne (WRatio) ranks first. That list is every
+ * non-empty line after "available actions:"/"available answers:" of the lower-cased question, so
+ * the seven questions whose marker line ends in two spaces get a blank first option and their
+ * fuzzy letters shift by one; an empty answer matches option A (all scores 0, first wins); a
+ * failure scores wrong. A reply ending "Answer: B" (no full stop) therefore goes to the fuzzy
+ * matcher, which compares "b" with the option texts. The letter counts when it is in the gold cell
+ * split at "," without trimming, so in "D, F" only D scores. masa's WRatio is its own port
+ * (python-Levenshtein's ratio; partial_ratio slides windows at word starts instead of using
+ * matching blocks, so rare near-ties may rank differently).
+ *
+ * Policy 'robust' (masa's reading) departs from upstream as follows:
+ * - the LAST "Answer:"/"Action:" cue wins (any case, markdown around it); the letter after it counts
+ *   with or without a full stop or bracket, in any case, wrapped in "**", "$" or brackets, within
+ *   the item's options; then the option whose full text follows the cue;
+ * - without a cue: "the answer is B", a boxed letter, a last line that is only a letter, or an
+ *   option's full text as the last line, or a last line "B) <that option's text>";
+ * - no fuzzy matching, no letter out of prose (upstream takes the first capital followed by "."),
+ *   no default option A for an empty answer;
+ * - gold letters are trimmed ("D, F" accepts F).
  *
  * Two EC gold letters point past their option lists (rows 50 and 56, 0-based). By default they
- * are kept as upstream has them: only a reply naming that non-existent letter scores, so a model
- * that picks the right option text is marked wrong (as upstream marks it). They are listed in
- * each affected item's `issue` (which `masa eval` and `masa score` report), as are the six questions
- * whose printed option letters skip or repeat.
- * Option `fixGold: true` instead takes the option whose text equals the stored answer text.
+ * are kept as upstream has them: only a reply naming that non-existent letter scores (under the
+ * robust policy, which reads only letters within the options, never), so a model that picks the
+ * right option text is marked wrong. They are listed in each affected item's `issue` (which
+ * `masa eval` and `masa score` report), as are the six questions whose printed option letters skip
+ * or repeat. Option `fixGold: true` instead takes the option whose text equals the stored answer text.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv } from '../core/csv.js';
 import { MasaError } from '../core/errors.js';
 import { letterAt, letterIndex } from './choices.js';
-import type { Benchmark, ChatMessage, Extraction, GenerationHints, Item, TrialScore } from './types.js';
+import { letterAtStart, optionByText, robustLetter } from './letters.js';
+import type { Benchmark, ChatMessage, Extraction, ExtractionPolicy, GenerationHints, Item, TrialScore } from './types.js';
 
 export type CoordType = 'EC' | 'TOM' | 'JP';
 export const COORD_TYPES: readonly CoordType[] = ['EC', 'TOM', 'JP'];
@@ -45,8 +68,10 @@ export interface CoordinationQaItem extends Item {
   question: string;
   /** Option texts in order, without their "A. " labels. */
   options: string[];
-  /** Accepted gold letters. */
+  /** Accepted gold letters (trimmed). */
   gold: string[];
+  /** The gold cell as stored ("D, F"): upstream splits it at "," without trimming. */
+  goldRaw: string;
   answerText: string;
 }
 
@@ -154,6 +179,7 @@ export function parseCoordinationQaCsv(
         question,
         options: opts,
         gold,
+        goldRaw: r[cols.ordinal]!,
         answerText: r[cols.answer]!,
       });
     }
@@ -219,7 +245,7 @@ export function partialRatio(a: string, b: string): number {
   return best;
 }
 
-const tokens = (s: string): string[] => s.split(' ').filter((t) => t !== '');
+const tokens = (s: string): string[] => s.split(/\s+/).filter((t) => t !== '');
 
 export function tokenSortRatio(a: string, b: string, partial = false): number {
   const sa = tokens(a).sort().join(' ');
@@ -239,10 +265,22 @@ export function tokenSetRatio(a: string, b: string, partial = false): number {
   return Math.max(f(inter, c1), f(inter, c2), f(c1, c2));
 }
 
+/**
+ * fuzzywuzzy's utils.full_process(force_ascii=True): characters 128-255 dropped, every character
+ * that is not a letter, digit or underscore made a space, lower case, ends stripped.
+ */
+export function fullProcess(s: string): string {
+  return s
+    .replace(/[\u0080-\u00ff]/g, '')
+    .replace(/[^\p{L}\p{N}_]/gu, ' ')
+    .toLowerCase()
+    .trim();
+}
+
 /** fuzzywuzzy's WRatio: the best of plain, partial and token ratios, scaled as it does. */
 export function weightedRatio(a: string, b: string): number {
-  const p1 = normText(a);
-  const p2 = normText(b);
+  const p1 = fullProcess(a);
+  const p2 = fullProcess(b);
   if (!p1 || !p2) return 0;
   const base = ratio(p1, p2);
   const lenRatio = Math.max(p1.length, p2.length) / Math.min(p1.length, p2.length);
@@ -267,20 +305,76 @@ export function bestOptionMatch(text: string, options: readonly string[]): numbe
   return best;
 }
 
-/**
- * Upstream find_answer_fuzzy. Differences: an empty answer gives no answer (upstream's
- * extractOne would return option A at score 0), and the letter rule keeps upstream's
- * `([A-Z])[.)]` on the answer text, so a letter past the option list simply scores wrong.
- */
-export function extractCoordAnswer(response: string, options: readonly string[]): Extraction {
-  const m = /Action:\s*(.*)/.exec(response) ?? /Answer:\s*(.*)/.exec(response);
-  const answerText = m ? m[1]! : response;
+/** process.extractOne's pick: the first option with the highest WRatio (option 0 when all score 0). */
+export function extractOneIndex(query: string, choices: readonly string[]): number {
+  let best = 0;
+  let bestScore = -1;
+  choices.forEach((c, k) => {
+    const sc = weightedRatio(query, c);
+    if (sc > bestScore) {
+      best = k;
+      bestScore = sc;
+    }
+  });
+  return best;
+}
+
+/** Upstream's option list: every non-empty line after the marker of the lower-cased question, label stripped. */
+export function upstreamActionList(question: string): string[] {
+  const q = question.trim().toLowerCase();
+  let list: string[] = [];
+  if (q.includes('actions')) list = q.split('available actions:').pop()!.split('\n');
+  else if (q.includes('answer')) list = q.split('available answers:').pop()!.split('\n');
+  list = list.filter((a) => a !== '').filter((a) => a !== ' ');
+  return list.map((a) => a.replace(/^[a-z]\.\s*/, '').trim());
+}
+
+/** Upstream find_answer_fuzzy (see the file header): a letter, possibly past the options. */
+export function extractCoordUpstream(response: string, question: string): Extraction {
+  const m = /Action:\s*([^\n]*)/.exec(response) ?? /Answer:\s*([^\n]*)/.exec(response);
+  let answerText = m ? m[1]! : response;
   const letter = /([A-Z])[.)]/.exec(answerText);
   if (letter) return { answer: letter[1]!, rule: m ? 'after-label-letter' : 'letter' };
-  const cleaned = answerText.replace(/^[a-z]\.\s*/, '').trim();
-  if (!cleaned) return { answer: null, rule: 'none' };
-  const k = bestOptionMatch(cleaned, options);
-  return k >= 0 ? { answer: letterAt(k), rule: 'fuzzy' } : { answer: null, rule: 'none' };
+  const actions = upstreamActionList(question);
+  // extractOne over an empty list returns None, whose unpacking raises: upstream scores '2'.
+  if (actions.length === 0) return { answer: null, rule: 'error' };
+  let start = answerText.indexOf('Action:');
+  if (start === -1) start = answerText.indexOf('Answer:');
+  if (start !== -1) answerText = answerText.slice(start + 7).trim();
+  answerText = answerText.replace(/^[a-z]\.\s*/, '').trim();
+  return { answer: letterAt(extractOneIndex(answerText, actions)), rule: 'fuzzy' };
+}
+
+const COORD_CUE = /\b(?:answer|action)\b[\s*_]*[:：]|\b(?:answer|action)\*\*[\s*_]*[:：]?/gi;
+
+/** masa's reading (see the file header): a letter within the item's options. */
+export function extractCoordRobust(response: string, options: readonly string[]): Extraction {
+  const cues = [...response.matchAll(COORD_CUE)];
+  for (let c = cues.length - 1; c >= 0; c--) {
+    const start = cues[c]!.index! + cues[c]![0].length;
+    const k = letterAtStart(response.slice(start, start + 80), options.length);
+    if (k !== null) return { answer: letterAt(k), rule: 'cue-letter' };
+    const line = response.slice(start).replace(/^[\s*_]+/, '').split('\n')[0]!;
+    const byText = optionByText(line, options);
+    if (byText !== null) return { answer: letterAt(byText), rule: 'cue-text' };
+  }
+  const r = robustLetter(response, options.length, options);
+  return r ? { answer: letterAt(r.index), rule: r.rule } : { answer: null, rule: 'none' };
+}
+
+/** Backward-compatible name: upstream's reading when given the question, robust otherwise. */
+export function extractCoordAnswer(response: string, item: Pick<CoordinationQaItem, 'question' | 'options'>, policy: ExtractionPolicy = 'robust'): Extraction {
+  return policy === 'upstream' ? extractCoordUpstream(response, item.question) : extractCoordRobust(response, item.options);
+}
+
+function scoreCoord(item: CoordinationQaItem, response: string | null, policy: ExtractionPolicy): TrialScore {
+  const gold = item.gold.join(',');
+  if (response === null) return { extracted: null, rule: 'no-response', gold, correct: false };
+  const { answer, rule } = extractCoordAnswer(response, item, policy);
+  // Upstream: `letter in ordinal.split(',')`, untrimmed; a gold corrected by fixGold stands as corrected.
+  const corrected = item.gold.join(',') !== item.goldRaw.split(',').map((g) => g.trim().toUpperCase()).filter((g) => g !== '').join(',');
+  const accepted = policy === 'upstream' && !corrected ? item.goldRaw.split(',') : item.gold;
+  return { extracted: answer, rule, gold, correct: answer !== null && accepted.includes(answer) };
 }
 
 export const coordinationqa: Benchmark<CoordinationQaItem, CoordinationQaOptions> = {
@@ -320,14 +414,11 @@ export const coordinationqa: Benchmark<CoordinationQaItem, CoordinationQaOptions
   generation(): GenerationHints {
     return { temperature: 0.6, top_p: 0.9, max_tokens: 1000 };
   },
-  extract(response, item) {
-    return extractCoordAnswer(response, item.options);
+  extract(response, item, _trial, _options, policy = 'robust') {
+    return extractCoordAnswer(response, item, policy);
   },
-  score(item, response): TrialScore {
-    const gold = item.gold.join(',');
-    if (response === null) return { extracted: null, rule: 'no-response', gold, correct: false };
-    const { answer, rule } = extractCoordAnswer(response, item.options);
-    return { extracted: answer, rule, gold, correct: answer !== null && item.gold.includes(answer) };
+  score(item, response, _trial, _options, policy = 'robust'): TrialScore {
+    return scoreCoord(item, response, policy);
   },
   reduce(_item, trials) {
     return trials.length === 0 ? 0 : trials.filter((t) => t.correct).length / trials.length;

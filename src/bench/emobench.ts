@@ -7,25 +7,48 @@
  * {"answer_q1": "X", "answer_q2": "Y"} for both questions in ONE prompt. (The 2024 code behind
  * the paper's tables asked the cause in a second call, conditioned on the model's own emotion
  * answer; masa asks both at once, as upstream does now, so an item is one request per trial.)
+ * Upstream's current model.py also prefixes "/no_think" to the system prompt of Qwen models
+ * when CoT is off; masa sends the same prompt to every model.
  *
  * Aggregation is the paper's (evaluate.py @ cef95c3c): several samples per item (default 5),
  * majority vote per question, a top vote of "no answer" yields to the runner-up; an EU item is
- * right only when the voted emotion AND the voted cause are right. Extraction reads the JSON
- * answer (tolerating code fences, single quotes and extra text) and otherwise falls back to a
- * port of the 2024 `process_output`, which the replay test checks against the recorded answers.
+ * right only when the voted emotion AND the voted cause are right (upstream's current
+ * src/data.py scores one sample per item).
  *
- * For result files of the 2024 code (`masa import --format emobench-results`), the option
- * extraction='2024' parses with that port alone, as upstream did (letters a-d for EA, a-f for
- * both EU questions), and an EU response may hold the two answers of the 2024 two-call protocol
- * joined by EMOBENCH_CAUSE_SEPARATOR. The majority vote compares with the gold the trials carry
- * (the option order the model was shown), which is the item's own gold for masa's runs.
+ * Extraction policy 'upstream' follows, by option `upstream_version`:
+ * - '2025-05' (default): the current code (src/utils.py parse_json_response and src/data.py
+ *   @ 3b4f8431), behaviour for behaviour: when the text holds "```json", the first fenced block,
+ *   else the WHOLE response, must parse as JSON (a word before or after it and nothing is read);
+ *   the value of "answer" (EU: "answer_q1", "answer_q2") must equal the gold letter exactly, so
+ *   "a", "A)" or "A) text" score wrong.
+ * - '2024-03': generate.py process_output @ cef95c3c, the parser behind the paper's tables (the
+ *   replay test checks it against the recorded answers): lines from the last, "(a)", ": a",
+ *   "option a", a contained choice text, a lone letter, ...; 4 letters for EA and 6 for both EU
+ *   questions as upstream. For masa's one-call EU prompt it reads each question's part of the
+ *   response (split at "Question 2" / "answer_q2").
+ *
+ * Policy 'robust' (masa's reading) departs from upstream as follows:
+ * - the JSON object is found inside other text and code fences, single quotes and a trailing
+ *   comma are repaired, and a missing key is read from a `"answer": X` line;
+ * - an answer value counts when it is the letter in any case and wrapping ("b", "(B)", "B) text")
+ *   or a choice's full text;
+ * - without JSON: an answer cue ("Answer: B"), a boxed letter, a last line that is only a letter, or
+ *   a choice's full text, or a last line "B) <that choice's text>" (EU: for each question's part of the response);
+ * - never process_output's looser rules (a "(b)" anywhere in a line, ": b" anywhere).
+ *
+ * For result files of the 2024 code (`masa import --format emobench-results`) an EU response may
+ * hold the two answers of the 2024 two-call protocol joined by EMOBENCH_CAUSE_SEPARATOR; both
+ * policies split there first. Imports read them with upstream_version '2024-03'. The majority vote
+ * compares with the gold the trials carry (the option order the model was shown), which is the
+ * item's own gold for masa's runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MasaError } from '../core/errors.js';
 import { parseJsonl } from '../core/jsonl.js';
 import { letterAt, letterIndex } from './choices.js';
-import type { Benchmark, ChatMessage, Extraction, GenerationHints, Item, TrialScore } from './types.js';
+import { letterAtStart, optionByText, robustLetter } from './letters.js';
+import type { Benchmark, ChatMessage, Extraction, ExtractionPolicy, GenerationHints, Item, TrialScore } from './types.js';
 
 export type EmoTask = 'EA' | 'EU';
 export type EmoLanguage = 'en' | 'zh';
@@ -39,29 +62,12 @@ export interface EmoBenchOptions {
   aggregate: 'majority' | 'mean';
   /** Ask for step-by-step reasoning before the JSON answer (upstream's CoT variant). */
   cot: boolean;
-  /** 'current' (absent): JSON answer, then the 2024 parser; '2024': the 2024 parser alone. */
-  extraction?: 'current' | '2024';
+  /** Which upstream code the upstream policy reads answers with (see the file header). */
+  upstream_version: '2025-05' | '2024-03';
 }
 
 /** Joins the emotion answer and the cause answer of the 2024 two-call EU protocol in one response. */
 export const EMOBENCH_CAUSE_SEPARATOR = '\n\n<<<masa: answer to the cause question (second call)>>>\n\n';
-
-/** The 2024 parse (generate.py process_output with upstream's letter counts): EA a-d, EU a-f for both questions. */
-export function extractEmo2024(response: string, item: EmoBenchItem): EmoExtraction {
-  const parse = (text: string, choices: readonly string[]): string | null => {
-    const k = processOutput(text, choices, item.task === 'EA' ? 4 : 6, item.language);
-    return k < 0 ? null : letterAt(k);
-  };
-  if (item.task === 'EA') {
-    const a = parse(response, item.choices);
-    return { answer: a, rule: a ? 'process-output-2024' : 'none' };
-  }
-  const cut = response.indexOf(EMOBENCH_CAUSE_SEPARATOR);
-  const [emoText, causeText] = cut >= 0 ? [response.slice(0, cut), response.slice(cut + EMOBENCH_CAUSE_SEPARATOR.length)] : (splitAtQuestion2(response) ?? [response, '']);
-  const emo = parse(emoText, item.choices);
-  const cause = parse(causeText, item.causeChoices ?? []);
-  return { answer: emo, cause, rule: emo || cause ? 'process-output-2024' : 'none' };
-}
 
 export interface EmoBenchItem extends Item {
   task: EmoTask;
@@ -86,6 +92,7 @@ export const EMOBENCH_DEFAULTS: EmoBenchOptions = {
   trials: 5,
   aggregate: 'majority',
   cot: false,
+  upstream_version: '2025-05',
 };
 
 function str(row: Record<string, unknown>, key: string, where: string): string {
@@ -320,17 +327,14 @@ function tryParseObject(s: string): Record<string, unknown> | null {
   return null;
 }
 
-/** Reads a letter (or a choice text) given as a JSON answer value. */
+/** Reads a letter (or a choice text) given as a JSON answer value (robust policy). */
 export function answerValueToLetter(value: unknown, choices: readonly string[]): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   const v = String(value).trim();
-  const m = /^[(\[]?\s*([A-Za-z])\s*(?:[)\].:：]|\s|$)/.exec(v);
-  if (m) {
-    const k = letterIndex(m[1]!);
-    if (k >= 0 && k < choices.length) return letterAt(k);
-  }
-  const k = choices.findIndex((c) => c.trim().toLowerCase() === v.replace(/^[A-Za-z][).]\s*/, '').toLowerCase());
-  return k >= 0 ? letterAt(k) : null;
+  const k = letterAtStart(v, choices.length);
+  if (k !== null) return letterAt(k);
+  const t = optionByText(v.replace(/^[A-Za-z][).]\s*/, ''), choices);
+  return t !== null ? letterAt(t) : null;
 }
 
 /** Finds `key: value` with JSON, then with a regex over the raw text (quotes of either kind). */
@@ -358,23 +362,71 @@ export interface EmoExtraction extends Extraction {
   cause?: string | null;
 }
 
-/** Splits an unstructured EU response at its "Question 2" marker, for the per-question fallback. */
+/** Splits an EU response into its two answers: at the two-call separator, else at its "Question 2" marker. */
 function splitAtQuestion2(response: string): [string, string] | null {
+  const cut = response.indexOf(EMOBENCH_CAUSE_SEPARATOR);
+  if (cut >= 0) return [response.slice(0, cut), response.slice(cut + EMOBENCH_CAUSE_SEPARATOR.length)];
   const m = /(answer_q2|question\s*2|q2\b|问题\s*2)/i.exec(response);
   return m ? [response.slice(0, m.index), response.slice(m.index + m[0].length)] : null;
 }
 
-export function extractEmoAnswer(response: string, item: EmoBenchItem): EmoExtraction {
+/** Upstream 2025-05 parse_json_response: the first ```json block, else the whole text, as JSON. */
+export function parseJsonUpstream(response: string): Record<string, unknown> | null {
+  let text = response;
+  if (response.includes('```json')) {
+    const m = /```json\s*([\s\S]*?)```/.exec(response);
+    if (!m) return null;
+    text = m[0].replace(/```json/g, '').replace(/```/g, '');
+  }
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Upstream compares the stored value with the gold letter as a string: only "A".."Z" itself can score. */
+function upstreamValue(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function extractEmoUpstream(response: string, item: EmoBenchItem, version: EmoBenchOptions['upstream_version']): EmoExtraction {
+  if (version === '2024-03') {
+    const read = (text: string, choices: readonly string[], n: number): string | null => {
+      const k = processOutput(text, choices, n, item.language);
+      return k >= 0 ? letterAt(k) : null;
+    };
+    if (item.task === 'EA') {
+      const a = read(response, item.choices, 4);
+      return { answer: a, rule: a ? 'process-output' : 'none' };
+    }
+    const parts = splitAtQuestion2(response) ?? [response, ''];
+    const emo = read(parts[0], item.choices, 6);
+    const cause = parts[1] ? read(parts[1], item.causeChoices ?? [], 6) : null;
+    return { answer: emo, cause, rule: emo || cause ? 'process-output' : 'none' };
+  }
+  const obj = parseJsonUpstream(response);
+  if (item.task === 'EA') {
+    const a = obj ? upstreamValue(obj.answer) : null;
+    return { answer: a, rule: a ? 'json' : 'none' };
+  }
+  const emo = obj ? upstreamValue(obj.answer_q1) : null;
+  const cause = obj ? upstreamValue(obj.answer_q2) : null;
+  return { answer: emo, cause, rule: emo || cause ? 'json' : 'none' };
+}
+
+function extractEmoRobust(response: string, item: EmoBenchItem): EmoExtraction {
   const fallback = (text: string, choices: readonly string[]): string | null => {
-    const k = processOutput(text, choices, choices.length, item.language);
-    return k >= 0 && k < choices.length ? letterAt(k) : null;
+    const r = robustLetter(text, choices.length, choices);
+    return r ? letterAt(r.index) : null;
   };
   if (item.task === 'EA') {
     const obj = readAnswerFields(response, ['answer']);
     const fromJson = obj ? answerValueToLetter(obj.answer, item.choices) : null;
     if (fromJson) return { answer: fromJson, rule: 'json' };
     const fb = fallback(response, item.choices);
-    return fb ? { answer: fb, rule: 'process-output' } : { answer: null, rule: 'none' };
+    return fb ? { answer: fb, rule: 'answer-text' } : { answer: null, rule: 'none' };
   }
   const causes = item.causeChoices ?? [];
   const obj = readAnswerFields(response, ['answer_q1', 'answer_q2']);
@@ -386,11 +438,20 @@ export function extractEmoAnswer(response: string, item: EmoBenchItem): EmoExtra
     if (parts) {
       emo ??= fallback(parts[0], item.choices);
       cause ??= fallback(parts[1], causes);
-      if (rule === 'none' && (emo || cause)) rule = 'process-output';
-      else if (rule === 'json') rule = 'json+process-output';
+      if (rule === 'none' && (emo || cause)) rule = 'answer-text';
+      else if (rule === 'json' && (emo || cause)) rule = 'json+answer-text';
     }
   }
   return { answer: emo, cause, rule };
+}
+
+export function extractEmoAnswer(
+  response: string,
+  item: EmoBenchItem,
+  policy: ExtractionPolicy = 'robust',
+  version: EmoBenchOptions['upstream_version'] = '2025-05',
+): EmoExtraction {
+  return policy === 'upstream' ? extractEmoUpstream(response, item, version) : extractEmoRobust(response, item);
 }
 
 /** EU verdict strings: "<emotion>/<cause>", '?' for a missing part. */
@@ -435,9 +496,10 @@ export const emobench: Benchmark<EmoBenchItem, EmoBenchOptions> = {
       choices: ['majority', 'mean'],
     },
     cot: { description: "Ask for step-by-step reasoning in the JSON ('reasoning' field) as upstream's CoT variant (default false).", choices: [true, false] },
-    extraction: {
-      description: "'current' (default): the JSON answer, then the 2024 parser; '2024': the 2024 process_output alone, for responses of the 2024 code (masa import --format emobench-results).",
-      choices: ['current', '2024'],
+    upstream_version: {
+      description:
+        "Upstream policy only: '2025-05' (default) reads answers as the current code does (the whole response, or its ```json block, must be JSON; the value must be the letter exactly); '2024-03' uses process_output, the parser behind the paper's tables.",
+      choices: ['2025-05', '2024-03'],
     },
   },
   async load(dir, options) {
@@ -456,13 +518,13 @@ export const emobench: Benchmark<EmoBenchItem, EmoBenchOptions> = {
     // Upstream samples at temperature 0.6; the votes need varied samples.
     return { temperature: 0.6, max_tokens: options.cot ? 2048 : 256 };
   },
-  extract(response, item) {
-    return extractEmoAnswer(response, item);
+  extract(response, item, _trial, options, policy = 'robust') {
+    return extractEmoAnswer(response, item, policy, options.upstream_version);
   },
-  score(item, response, _trial, options): TrialScore {
+  score(item, response, _trial, options, policy = 'robust'): TrialScore {
     const gold = item.task === 'EA' ? item.gold : euPair(item.gold, item.causeGold ?? null);
     if (response === null) return { extracted: null, rule: 'no-response', gold, correct: false };
-    const ex = options?.extraction === '2024' ? extractEmo2024(response, item) : extractEmoAnswer(response, item);
+    const ex = extractEmoAnswer(response, item, policy, options.upstream_version);
     if (item.task === 'EA') return { extracted: ex.answer, rule: ex.rule, gold, correct: ex.answer === item.gold };
     const extracted = ex.answer || ex.cause ? euPair(ex.answer, ex.cause ?? null) : null;
     return { extracted, rule: ex.rule, gold, correct: ex.answer === item.gold && ex.cause === item.causeGold };

@@ -1,9 +1,27 @@
 /**
  * GPQA Diamond (Rein et al. 2023): 198 graduate-level science questions with four options.
  * The upstream CSV has no answer letter: options are the correct answer and three incorrect
- * ones, so the evaluator must shuffle them. Prompt and extraction follow openai/simple-evals
- * gpqa_eval.py (@be11f46). The data stay in the published password-protected zip and are
- * decrypted in memory; the plaintext is never written to disk.
+ * ones, so the evaluator must shuffle them. The prompt follows openai/simple-evals
+ * (QUERY_TEMPLATE_MULTICHOICE, unchanged since be11f46, 2024-09). The data stay in the published
+ * password-protected zip and are decrypted in memory; the plaintext is never written to disk.
+ *
+ * Extraction policy 'upstream' is simple-evals as of its January 2025 revision: gpqa_eval.py
+ * @ 9e2fafd1 (`re.search(ANSWER_PATTERN_MULTICHOICE, response_text)`, `match.group(1)` compared
+ * with the upper-case letter) with common.py @ f517a916 (`(?i)Answer[ \t]*:[ \t]*\$?([A-D])\$?`).
+ * Behaviour for behaviour: the first match counts; only spaces and tabs may sit between
+ * "Answer", the colon and the letter (the September 2024 pattern `\s*` also crossed newlines);
+ * a LaTeX "$B$" is read; a lower-case "answer: b" is found but scores wrong (the comparison is
+ * case-sensitive); and a word after the colon gives its first letter ("Answer: Because ..." reads B).
+ *
+ * Policy 'robust' (masa's reading) departs from upstream as follows:
+ * - the LAST answer cue wins ("Answer: X", "**Answer:** X", "the answer is (X)", "Final answer = X",
+ *   with newlines, markdown, "$X$", "\boxed{X}", "\text{X}" or brackets around the letter);
+ * - lower-case letters count ("answer: b"), but only a letter standing alone: never the first letter
+ *   of a word ("Because"), nor an article or pronoun ("the answer is a combination", "I think");
+ * - with option `fallbacks` (default true), after the cue: a boxed letter anywhere, a last line
+ *   that is only a letter, an option's full text after the cue or as the last line, and a last line
+ *   "B) <that option's text>".
+ * Both policies read the letter in the shown order and map it back through the trial's permutation.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +29,8 @@ import { parseCsv } from '../core/csv.js';
 import { MasaError } from '../core/errors.js';
 import { findEntry, listZip, readZipEntry } from '../core/zip.js';
 import { letterAt, shownOptions, shuffledTrials, toShownLetter, toUpstreamLetter } from './choices.js';
-import type { Benchmark, Extraction, Item, Trial, TrialScore } from './types.js';
+import { ANSWER_CUE, lastCueLetter, robustLetter } from './letters.js';
+import type { Benchmark, Extraction, ExtractionPolicy, Item, Trial, TrialScore } from './types.js';
 
 /** The password published in the idavidrein/gpqa README for dataset.zip. */
 export const GPQA_PASSWORD = 'deserted-untie-orchid';
@@ -113,34 +132,43 @@ export function gpqaPrompt(item: GpqaItem, trial: Trial): string {
   return `${GPQA_PROMPT_HEAD}\n\n${item.question}\n\n${shown.map((o, k) => `${letterAt(k)}) ${o}`).join('\n')}`;
 }
 
-const RE_UPSTREAM = /Answer\s*:\s*([A-D])/i;
-// Fallbacks, tried in order only when the upstream pattern finds nothing:
-const FALLBACKS: ReadonlyArray<[string, RegExp]> = [
-  // "**Answer:** B", "**Answer**: (C)", "Answer: $D$"
-  ['answer-markdown', /answer[\s*_]*:[\s*_$]*\(?([A-D])\b/i],
-  // "the answer is (B)", "The correct answer is C"
-  ['answer-is', /answer\s+is\s*:?[\s*_$]*\(?([A-D])\b/i],
-  // "\boxed{B}", "\boxed{\text{C}}"
-  ['boxed', /\\boxed\{\s*(?:\\text(?:bf)?\{)?\s*\(?([A-D])\b/],
-  // a last line that is only a letter: "B", "(B)", "B."
-  ['lone-letter', /(?:^|\n)[\s*]*\(?([A-D])\)?[.\s*]*$/],
-];
+// common.py ANSWER_PATTERN_MULTICHOICE @ f517a916; Python's (?i) makes [A-D] match a-d too.
+const RE_UPSTREAM = /Answer[ \t]*:[ \t]*\$?([A-D])\$?/i;
 
-/**
- * simple-evals: the first match of `(?i)Answer\s*:\s*([A-D])` (the letter upper-cased; upstream
- * compares it case-sensitively, so a lowercase "answer: b" would score wrong there). Then, with
- * `fallbacks`, the patterns above; never a letter picked out of free prose.
- */
-export function extractGpqa(text: string, fallbacks = true): Extraction {
+/** simple-evals' reading: the first match, its letter as written (lower case stays lower case). */
+export function extractGpqaUpstream(text: string): Extraction {
   const m = RE_UPSTREAM.exec(text);
-  if (m) return { answer: m[1]!.toUpperCase(), rule: 'answer-colon' };
-  if (fallbacks) {
-    for (const [rule, re] of FALLBACKS) {
-      const f = re.exec(text);
-      if (f) return { answer: f[1]!.toUpperCase(), rule };
-    }
-  }
-  return { answer: null, rule: 'none' };
+  return m ? { answer: m[1]!, rule: 'answer-colon' } : { answer: null, rule: 'none' };
+}
+
+/** masa's reading (see the file header); letters as shown, upper case. */
+export function extractGpqaRobust(text: string, options: readonly string[] = [], fallbacks = true): Extraction {
+  const cue = lastCueLetter(text, ANSWER_CUE, 4);
+  if (cue) return { answer: letterAt(cue.index), rule: 'answer-cue' };
+  if (!fallbacks) return { answer: null, rule: 'none' };
+  const r = robustLetter(text, 4, options);
+  return r ? { answer: letterAt(r.index), rule: r.rule } : { answer: null, rule: 'none' };
+}
+
+export function extractGpqa(text: string, policy: ExtractionPolicy = 'robust', shown: readonly string[] = [], fallbacks = true): Extraction {
+  return policy === 'upstream' ? extractGpqaUpstream(text) : extractGpqaRobust(text, shown, fallbacks);
+}
+
+function scoreGpqa(item: GpqaItem, response: string | null, trial: Trial, options: GpqaOptions, policy: ExtractionPolicy): TrialScore {
+  const ex = response === null ? { answer: null, rule: 'no-response' } : extractGpqa(response, policy, shownOptions(item.options, trial), options.fallbacks !== false);
+  // Upstream order puts the correct answer first.
+  const gold = 'A';
+  const mapped = toUpstreamLetter(ex.answer, trial);
+  // simple-evals compares case-sensitively: a lower-case letter is kept lower case and scores wrong.
+  const extracted = mapped !== null && ex.answer !== null && ex.answer !== ex.answer.toUpperCase() ? mapped.toLowerCase() : mapped;
+  return {
+    extracted,
+    rule: ex.rule,
+    gold,
+    correct: extracted === gold,
+    status: ex.answer === null ? 'unanswered' : 'answered',
+    detail: `shown gold ${toShownLetter(gold, trial)}`,
+  };
 }
 
 export const gpqaDiamond: Benchmark<GpqaItem, GpqaOptions> = {
@@ -163,7 +191,7 @@ export const gpqaDiamond: Benchmark<GpqaItem, GpqaOptions> = {
     },
     fallbacks: {
       description:
-        'true: after simple-evals\' "Answer: X", also accept "**Answer:** X", "the answer is (X)", "\\boxed{X}" and a last line that is only the letter; false: the upstream pattern alone.',
+        'Robust policy only. true (default): after the answer cue, also accept a boxed letter, a last line that is only the letter, and an option\'s full text; false: the answer cue alone. The upstream policy always reads simple-evals\' pattern alone.',
       choices: [true, false],
     },
   },
@@ -189,23 +217,12 @@ export const gpqaDiamond: Benchmark<GpqaItem, GpqaOptions> = {
     return { temperature: 0.5, max_tokens: 2048 };
   },
 
-  extract(response, _item, _trial, options) {
-    return extractGpqa(response, options.fallbacks !== false);
+  extract(response, item, trial, options, policy = 'robust') {
+    return extractGpqa(response, policy, shownOptions(item.options, trial), options.fallbacks !== false);
   },
 
-  score(item, response, trial, options): TrialScore {
-    const ex = response === null ? { answer: null, rule: 'no-response' } : extractGpqa(response, options.fallbacks !== false);
-    const extracted = toUpstreamLetter(ex.answer, trial);
-    // Upstream order puts the correct answer first.
-    const gold = 'A';
-    return {
-      extracted,
-      rule: ex.rule,
-      gold,
-      correct: extracted === gold,
-      status: ex.answer === null ? 'unanswered' : 'answered',
-      detail: `shown gold ${toShownLetter(gold, trial)}`,
-    };
+  score(item, response, trial, options, policy = 'robust'): TrialScore {
+    return scoreGpqa(item, response, trial, options, policy);
   },
 
   reduce(_item, trials) {

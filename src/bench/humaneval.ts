@@ -4,11 +4,23 @@
  * `prompt + completion + "\n" + test + "\n" + "check(entry_point)"`, executed with a 3 s
  * limit, passed when it runs to the end; pass@k from n samples by the unbiased estimator.
  *
- * Where masa departs from upstream, on purpose:
+ * Extraction policy 'upstream' is how OpenAI scores HumanEval for chat models, simple-evals
+ * humaneval_eval.py @ 093107e0 (find_code), behaviour for behaviour: the first block opened by
+ * exactly "```python\n", else the whole response; then everything up to the first ":\n    " is cut
+ * off (meant to remove the signature: when there is none, `find` gives -1 and the first character
+ * goes); the rest is appended to the prompt, `prompt + completion + "\n" + test + "\n" +
+ * "check(entry_point)"` as human-eval execution.py builds it. A helper function before the entry
+ * point, a "```py" fence or code without a signature therefore fails there.
+ *
+ * Policy 'robust' (masa's reading) departs from upstream as follows (and scores the same way
+ * otherwise):
  * - Chat models answer with a whole function in a code block, not a raw continuation: the
- *   extraction takes the block (or bare code). A full function is prefixed with the prompt's
- *   text before its `def` (its imports and helper functions, e.g. `encode_cyclic`); a bare
- *   body is appended to the prompt as upstream does (re-indented if the model dedented it).
+ *   extraction takes the block defining the entry point (any python fence, else the first
+ *   block, else bare code; reasoning before </think> skipped). A full function is prefixed with
+ *   the prompt's text before its `def` (its imports and helper functions, e.g. `encode_cyclic`); a
+ *   bare body is appended to the prompt as upstream does (re-indented if the model dedented it).
+ *
+ * Where masa departs from upstream under both policies, on purpose:
  * - The code runs in a real sandbox (src/bench/sandbox.ts), not in-process with
  *   `reliability_guard`. The 3 s are CPU seconds; a wall-clock limit (10 s) catches code that
  *   sleeps or blocks. Outcomes: passed, failed (with the failing assertion or exception),
@@ -24,7 +36,7 @@ import { MasaError } from '../core/errors.js';
 import { parseJsonl } from '../core/jsonl.js';
 import { passAtK } from './passk.js';
 import { requireSandbox, runPython, type RunResult } from './sandbox.js';
-import type { Benchmark, ChatMessage, Extraction, GenerationHints, Item, Trial, TrialScore } from './types.js';
+import type { Benchmark, ChatMessage, Extraction, ExtractionPolicy, GenerationHints, Item, Trial, TrialScore } from './types.js';
 
 export interface HumanEvalItem extends Item {
   /** Signature and docstring (with the imports and helpers before it). */
@@ -228,6 +240,18 @@ export function promptPreamble(item: HumanEvalItem): string {
     .join('\n');
 }
 
+/** simple-evals find_code (see the file header). */
+export function findCodeUpstream(completion: string): string {
+  const m = /```python\n([\s\S]*?)```/.exec(completion);
+  const code = m ? m[1]! : completion;
+  return code.slice(code.indexOf(':\n    ') + 2);
+}
+
+/** human-eval execution.py's check_program for a completion. */
+export function upstreamProgram(item: HumanEvalItem, completion: string): string {
+  return `${item.prompt}${completion}\n${item.test}\ncheck(${item.entry_point})`;
+}
+
 /** The program the sandbox runs for an extracted completion (null = nothing extracted). */
 export function buildProgram(item: HumanEvalItem, code: string | null): string {
   let solution: string;
@@ -249,6 +273,33 @@ function limitsOf(o: HumanEvalOptions) {
 /** Executes a program for an item under the options' limits. */
 export function execute(program: string, options: HumanEvalOptions): Promise<RunResult> {
   return runPython({ program, limits: limitsOf(options), unsafe: options.unsafe_exec, python: options.python });
+}
+
+/** The verdicts of the asked policies; a program both policies build runs once. */
+async function scoreHumanEval(item: HumanEvalItem, response: string | null, options: HumanEvalOptions, policies: ExtractionPolicy[]): Promise<Partial<Record<ExtractionPolicy, TrialScore>>> {
+  requireSandbox(options.unsafe_exec);
+  const out: Partial<Record<ExtractionPolicy, TrialScore>> = {};
+  if (response === null) {
+    for (const p of policies) out[p] = { extracted: null, rule: 'none', gold: 'pass', correct: false, status: 'failed', detail: 'no response' };
+    return out;
+  }
+  const runs = new Map<string, Promise<RunResult>>();
+  const run = (program: string): Promise<RunResult> => {
+    let r = runs.get(program);
+    if (!r) runs.set(program, (r = execute(program, options)));
+    return r;
+  };
+  await Promise.all(
+    policies.map(async (p) => {
+      const ex = p === 'upstream' ? { answer: findCodeUpstream(response), rule: 'find-code' } : extractCode(response, item.entry_point);
+      const program = p === 'upstream' ? upstreamProgram(item, ex.answer!) : buildProgram(item, ex.answer);
+      const r = await run(program);
+      const s: TrialScore = { extracted: ex.answer, rule: ex.rule, gold: 'pass', correct: r.status === 'passed', status: r.status };
+      if (r.detail) s.detail = r.detail;
+      out[p] = s;
+    }),
+  );
+  return out;
 }
 
 export const humaneval: Benchmark<HumanEvalItem, HumanEvalOptions> = {
@@ -294,18 +345,18 @@ export const humaneval: Benchmark<HumanEvalItem, HumanEvalOptions> = {
     return { max_tokens: options.max_tokens, temperature: options.pass_k > 1 ? 0.8 : 0.2, top_p: 0.95 };
   },
 
-  extract(response, item) {
-    return extractCode(response, item.entry_point);
+  extract(response, item, _trial, _options, policy = 'robust') {
+    return policy === 'upstream' ? { answer: findCodeUpstream(response), rule: 'find-code' } : extractCode(response, item.entry_point);
   },
 
-  async score(item, response, _trial: Trial, options): Promise<TrialScore> {
-    requireSandbox(options.unsafe_exec);
-    if (response === null) return { extracted: null, rule: 'none', gold: 'pass', correct: false, status: 'failed', detail: 'no response' };
-    const ex = extractCode(response, item.entry_point);
-    const run = await execute(buildProgram(item, ex.answer), options);
-    const s: TrialScore = { extracted: ex.answer, rule: ex.rule, gold: 'pass', correct: run.status === 'passed', status: run.status };
-    if (run.detail) s.detail = run.detail;
-    return s;
+  async score(item, response, _trial: Trial, options, policy = 'robust'): Promise<TrialScore> {
+    const both = await scoreHumanEval(item, response, options, [policy]);
+    return both[policy]!;
+  },
+
+  async scoreBoth(item, response, _trial: Trial, options) {
+    const both = await scoreHumanEval(item, response, options, ['upstream', 'robust']);
+    return { upstream: both.upstream!, robust: both.robust! };
   },
 
   reduce(item, trials, options) {

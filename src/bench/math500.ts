@@ -1,10 +1,18 @@
 /**
  * MATH-500 (Lightman et al. 2023's 500-problem test split of MATH, Hendrycks et al. 2021).
  * Read from `<dir>/test.jsonl` (keys problem, solution, answer, subject, level, unique_id).
- * The model reasons step by step and boxes its final answer; the answer is extracted from
- * free text (src/bench/math/extract.ts) and judged against the gold `answer` by masa's own
- * equivalence checker (src/bench/math/equivalence.ts). An undecided comparison scores wrong
- * and is recorded as status 'undecided'.
+ * The model reasons step by step and boxes its final answer.
+ *
+ * Extraction policy 'upstream' scores as the paper's group would (src/bench/math/upstream.ts: the
+ * same lab's Avengers evaluator with DeepScaleR's graders; that file names the commits and the one
+ * place masa cannot follow them, sympy).
+ *
+ * Policy 'robust' (masa's reading) departs from upstream as follows: the answer is extracted from
+ * free text (src/bench/math/extract.ts: the last box, neighbouring boxes that together form the
+ * answer, a stated final answer, an answer cue, a final sentence's answer, the last math span)
+ * and judged by masa's own equivalence checker (src/bench/math/equivalence.ts: exact rationals,
+ * structure-aware lists, tuples, intervals, matrices; a decimal comma only with option
+ * `decimal_comma`). An undecided comparison scores wrong and is recorded as status 'undecided'.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +20,8 @@ import { MasaError } from '../core/errors.js';
 import { parseJsonl } from '../core/jsonl.js';
 import { checkEquivalence } from './math/equivalence.js';
 import { extractAnswer } from './math/extract.js';
-import type { Benchmark, Item, Trial, TrialScore } from './types.js';
+import { avengersExtract, gradeUpstream } from './math/upstream.js';
+import type { Benchmark, ExtractionPolicy, Item, Trial, TrialScore } from './types.js';
 
 export interface Math500Item extends Item {
   problem: string;
@@ -28,6 +37,8 @@ export interface Math500Options {
   prompt: 'same-lab' | 'boxed';
   trials: number;
   max_tokens: number;
+  /** Robust policy: read "1,5" as 1.5 where the comma cannot be a thousands separator (default false). */
+  decimal_comma: boolean;
 }
 
 /** Prompt of ZhangYiqun018/Avengers evaluate/MATH500/math500.py (same lab as the paper; not confirmed as the paper's). */
@@ -89,12 +100,18 @@ export function parseMath500Jsonl(text: string, file: string): Math500Item[] {
   return items;
 }
 
-/** Extraction plus equivalence for one response against one gold answer. */
-export function scoreMathResponse(response: string | null, gold: string): TrialScore {
+/** Extraction plus equivalence for one response against one gold answer, under a policy. */
+export function scoreMathResponse(response: string | null, gold: string, policy: ExtractionPolicy = 'robust', decimalComma = false): TrialScore {
   if (response === null) return { extracted: null, rule: 'no-response', gold, correct: false, status: 'no-response' };
+  if (policy === 'upstream') {
+    const ex = avengersExtract(response);
+    if (ex.answer === '') return { extracted: null, rule: ex.rule, gold, correct: false, status: 'unanswered' };
+    const g = gradeUpstream(ex.answer, gold);
+    return { extracted: ex.answer, rule: ex.rule, gold, correct: g.correct, status: g.correct ? 'equal' : 'different', detail: g.reason };
+  }
   const ex = extractAnswer(response);
   if (ex.answer === null) return { extracted: null, rule: ex.rule, gold, correct: false, status: 'unanswered' };
-  const v = checkEquivalence(ex.answer, gold);
+  const v = checkEquivalence(ex.answer, gold, { decimalComma });
   return { extracted: ex.answer, rule: ex.rule, gold, correct: v.verdict === 'equal', status: v.verdict, detail: v.reason };
 }
 
@@ -107,7 +124,7 @@ export const math500: Benchmark<Math500Item, Math500Options> = {
   dataset: 'MATH-500',
   citation:
     'Hendrycks et al. (2021), Measuring Mathematical Problem Solving With the MATH Dataset, NeurIPS, arXiv:2103.03874; 500-problem split of Lightman et al. (2023), Let\'s Verify Step by Step, arXiv:2305.20050',
-  defaultOptions: { prompt: 'same-lab', trials: 1, max_tokens: 4096 },
+  defaultOptions: { prompt: 'same-lab', trials: 1, max_tokens: 4096, decimal_comma: false },
   optionDocs: {
     prompt: {
       description:
@@ -118,6 +135,11 @@ export const math500: Benchmark<Math500Item, Math500Options> = {
     trials: { description: 'Samples per problem (default 1); the item score is the mean over samples.' },
     max_tokens: {
       description: 'Generation budget (default 4096). Reasoning models (e.g. Qwen3 in thinking mode) need far more, up to 32768, or their boxes are cut off.',
+    },
+    decimal_comma: {
+      description:
+        'Robust policy only. false (default): a comma separates list items or thousands, as MATH writes; true: a comma between digits that cannot be a thousands separator ("1,5", "0,111", "1000,99") is a decimal point, on both sides of the comparison.',
+      choices: [false, true],
     },
   },
 
@@ -142,12 +164,16 @@ export const math500: Benchmark<Math500Item, Math500Options> = {
     return { max_tokens: Number(options.max_tokens) || 4096 };
   },
 
-  extract(response) {
+  extract(response, _item, _trial, _options, policy = 'robust') {
+    if (policy === 'upstream') {
+      const ex = avengersExtract(response);
+      return { answer: ex.answer === '' ? null : ex.answer, rule: ex.rule };
+    }
     return extractAnswer(response);
   },
 
-  score(item, response) {
-    return scoreMathResponse(response, item.answer);
+  score(item, response, _trial, options, policy = 'robust') {
+    return scoreMathResponse(response, item.answer, policy, options.decimal_comma === true);
   },
 
   reduce(_item, trials) {

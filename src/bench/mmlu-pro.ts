@@ -1,15 +1,34 @@
 /**
  * MMLU-Pro (Wang et al. 2024): 12,032 test questions with up to 10 options A-J, 14 categories.
  * Read from `<dir>/test.jsonl` (and `validation.jsonl` for the 5-shot CoT exemplars), the HF
- * splits as JSONL. Prompt, "N/A" handling, extraction and the optional random-guess fallback
- * follow TIGER-AI-Lab/MMLU-Pro evaluate_from_local.py.
+ * splits as JSONL. Prompt and "N/A" handling follow TIGER-AI-Lab/MMLU-Pro evaluate_from_local.py.
+ *
+ * Extraction policy 'upstream' is evaluate_from_local.py @ 7478e268 (extract_answer ->
+ * extract_again -> extract_final, and save_res' scoring), behaviour for behaviour: the first
+ * "answer is (X)" (case-sensitive), else the first line's last "[aA]nswer: X", else the last
+ * standalone capital A-J anywhere in the text (a letter in prose counts); a letter past the item's
+ * options scores wrong. Option `fallbacks: false` gives the chain the 2024 published runs used
+ * (their stored `pred` is the first rule alone; compute_accuracy.py @ 05c6997b). Upstream scores an
+ * unanswered item as the seeded guess of save_res (`random.seed(12345); randint(0, n-1)`); masa
+ * does so only with option `random_guess: true` (default false), because a guess is not an
+ * answer the response gives: that option reproduces the published 52.78 for Llama-3-70B.
+ *
+ * Policy 'robust' (masa's reading) departs from upstream as follows:
+ * - the LAST answer cue wins: "the answer is (X)", "Answer: X", "**Answer:** X", in any case, with
+ *   markdown, "$X$", "\boxed{X}" or brackets around the letter; lower-case letters count when
+ *   they stand alone (never "a" or "I" starting a phrase: "the answer is a ...", "is I think");
+ * - then a boxed letter, a last line that is only a letter, an option's full text after the cue,
+ *   a last line "B) <that option's text>";
+ * - never a letter picked out of prose (upstream's last-standalone-letter rule), never a guess
+ *   (`random_guess` applies to the upstream policy only), never a letter past the options.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MasaError } from '../core/errors.js';
 import { parseJsonl } from '../core/jsonl.js';
 import { letterAt, letterIndex, shownOptions, toUpstreamLetter } from './choices.js';
-import type { Benchmark, ChatMessage, Extraction, Item, Trial, TrialScore } from './types.js';
+import { robustLetter } from './letters.js';
+import type { Benchmark, ChatMessage, Extraction, ExtractionPolicy, Item, Trial, TrialScore } from './types.js';
 
 export interface MmluProItem extends Item {
   questionId: number;
@@ -192,7 +211,7 @@ function answerColon(text: string): string | null {
  * 3. the last standalone letter A-J anywhere (`\b[A-J]\b(?!.*\b[A-J]\b)`, DOTALL).
  * With `fallbacks` false only rule 1 applies, as in the 2024 published runs.
  */
-export function extractMmluPro(text: string, fallbacks = true): Extraction {
+export function extractMmluProUpstream(text: string, fallbacks = true): Extraction {
   const m1 = RE_ANSWER_IS.exec(text);
   if (m1) return { answer: m1[1]!, rule: 'answer-is' };
   if (!fallbacks) return { answer: null, rule: 'none' };
@@ -202,6 +221,16 @@ export function extractMmluPro(text: string, fallbacks = true): Extraction {
   for (const m of text.matchAll(RE_STANDALONE)) last = m[0];
   if (last !== null) return { answer: last, rule: 'last-letter' };
   return { answer: null, rule: 'none' };
+}
+
+/** masa's reading (see the file header): letters as shown, within the item's options. */
+export function extractMmluProRobust(text: string, options: readonly string[]): Extraction {
+  const r = robustLetter(text, options.length, options);
+  return r ? { answer: letterAt(r.index), rule: r.rule } : { answer: null, rule: 'none' };
+}
+
+export function extractMmluPro(text: string, policy: ExtractionPolicy = 'robust', fallbacks = true, shown: readonly string[] = []): Extraction {
+  return policy === 'upstream' ? extractMmluProUpstream(text, fallbacks) : extractMmluProRobust(text, shown);
 }
 
 /**
@@ -243,12 +272,12 @@ export const mmluPro: Benchmark<MmluProItem, MmluProOptions> = {
     },
     fallbacks: {
       description:
-        'true: the current upstream chain "answer is (X)" -> "Answer: X" -> last standalone letter; false: only "answer is (X)", as in the 2024 published runs.',
+        'Upstream policy only. true: the current upstream chain "answer is (X)" -> "Answer: X" -> last standalone letter; false: only "answer is (X)", as in the 2024 published runs.',
       choices: [true, false],
     },
     random_guess: {
       description:
-        'false (default): no extracted answer scores wrong. true: upstream\'s fallback, a fixed "random" option (random.seed(12345) before each randint), which adds about 1/n per unanswered item.',
+        'false (default): no extracted answer scores wrong. true: under the upstream policy, upstream\'s fallback, a fixed "random" option (random.seed(12345) before each randint), which adds about 1/n per unanswered item. The robust policy never guesses.',
       choices: [true, false],
     },
     patches: {
@@ -298,21 +327,21 @@ export const mmluPro: Benchmark<MmluProItem, MmluProOptions> = {
     return Number(options.shots) === 5 ? { temperature: 0, max_tokens: 2048, stop: ['Question:'] } : { temperature: 0, max_tokens: 2048 };
   },
 
-  extract(response, _item, _trial, options) {
-    return extractMmluPro(response, options.fallbacks !== false);
+  extract(response, item, trial, options, policy = 'robust') {
+    return extractMmluPro(response, policy, options.fallbacks !== false, shownOptions(item.options, trial));
   },
 
   // Upstream never shuffles MMLU-Pro; a trial with a permutation (e.g. from a responses file)
   // is honoured: the shown letter is mapped back to the upstream one.
-  score(item, response, trial, options): TrialScore {
-    const ex = response === null ? { answer: null, rule: 'no-response' } : extractMmluPro(response, options.fallbacks !== false);
+  score(item, response, trial, options, policy = 'robust'): TrialScore {
+    const ex = response === null ? { answer: null, rule: 'no-response' } : extractMmluPro(response, policy, options.fallbacks !== false, shownOptions(item.options, trial));
     let shown = ex.answer;
     let rule = ex.rule;
     if (shown !== null && letterIndex(shown) >= item.options.length) {
       return { extracted: shown, rule, gold: item.answer, correct: false, status: 'out-of-range' };
     }
     let status = shown === null ? 'unanswered' : 'answered';
-    if (shown === null && options.random_guess) {
+    if (shown === null && options.random_guess && policy === 'upstream') {
       shown = upstreamRandomGuess(item.options.length);
       rule = `${rule}+random-guess`;
       status = 'guessed';

@@ -1,12 +1,14 @@
 /**
  * Scores recorded responses (`masa score`): one `{id, response, trial?, permutation?}` per
- * line, against any registered benchmark. Pure apart from the benchmark's own scorer.
+ * line, against any registered benchmark, under both extraction policies (scorePolicies). Pure
+ * apart from the benchmark's own scorer.
  */
 import { availableParallelism } from 'node:os';
 import { MasaError } from '../core/errors.js';
 import { isPermutationOf } from './choices.js';
 import { summarizeBench, type BenchSummary, type ItemScore } from './summary.js';
-import type { AnyBenchmark, Item, Trial, TrialScore } from './types.js';
+import { scorePolicies } from './policies.js';
+import type { AnyBenchmark, ExtractionPolicy, Item, PolicyScores, Trial, TrialScore } from './types.js';
 
 export interface ResponseLine {
   id: string;
@@ -25,11 +27,19 @@ export interface Verdict {
   correct: boolean;
   status: string | null;
   detail?: string;
+  /** The policy whose verdict the fields above hold. */
+  extraction: ExtractionPolicy;
+  /** Both policies' verdicts. */
+  policies: Record<ExtractionPolicy, { extracted: string | null; rule: string; correct: boolean; status: string | null }>;
 }
 
 export interface RescoreResult {
   verdicts: Verdict[];
+  /** The summary under the chosen policy. */
   summary: BenchSummary;
+  /** The summary under each policy. */
+  summaries: Record<ExtractionPolicy, BenchSummary>;
+  extraction: ExtractionPolicy;
   /** Ids in the responses that the benchmark does not have (in order of first appearance). */
   unknownIds: string[];
   /** Items of the benchmark with no response at all (not counted in n). */
@@ -93,6 +103,8 @@ export function resolveTrial(bench: AnyBenchmark, item: Item, line: ResponseLine
 }
 
 export interface RescoreOptions {
+  /** The policy the verdicts' top level and `summary` report (default 'robust'). */
+  extraction?: ExtractionPolicy;
   /** Responses scored at once (default 2 x cores): a benchmark that runs code (HumanEval's
    * sandbox, which bounds its own processes) scores in parallel; order of output is unaffected. */
   concurrency?: number;
@@ -134,8 +146,9 @@ export async function rescore(
   options: Record<string, unknown>,
   opts: RescoreOptions = {},
 ): Promise<RescoreResult> {
+  const extraction = opts.extraction ?? 'robust';
   const byId = new Map(items.map((i) => [i.id, i]));
-  const perItem = new Map<string, TrialScore[]>();
+  const perItem = new Map<string, PolicyScores[]>();
   const seen = new Map<string, string>();
   const verdicts: Verdict[] = [];
   const unknown: string[] = [];
@@ -161,13 +174,15 @@ export async function rescore(
     if (shuffles && line.trial === undefined && line.permutation === undefined) unshuffled++;
     tasks.push({ item, trial, line });
   }
-  const scores = await mapBounded(tasks, opts.concurrency ?? defaultScoreConcurrency(), (t) => bench.score(t.item, t.line.response, t.trial, options));
+  const scores = await mapBounded(tasks, opts.concurrency ?? defaultScoreConcurrency(), (t) => scorePolicies(bench, t.item, t.line.response, t.trial, options));
+  const brief = (t: TrialScore): Verdict['policies']['robust'] => ({ extracted: t.extracted, rule: t.rule, correct: t.correct, status: t.status ?? null });
   for (let k = 0; k < tasks.length; k++) {
     const { item, trial } = tasks[k]!;
-    const s = scores[k]!;
+    const both = scores[k]!;
+    const s = both[extraction];
     let list = perItem.get(item.id);
     if (!list) perItem.set(item.id, (list = []));
-    list.push(s);
+    list.push(both);
     const v: Verdict = {
       id: item.id,
       trial: trial.index,
@@ -177,23 +192,30 @@ export async function rescore(
       gold: s.gold,
       correct: s.correct,
       status: s.status ?? null,
+      extraction,
+      policies: { upstream: brief(both.upstream), robust: brief(both.robust) },
     };
     if (s.detail !== undefined) v.detail = s.detail;
     verdicts.push(v);
   }
-  const scored: ItemScore[] = [];
+  const scored: Record<ExtractionPolicy, ItemScore[]> = { upstream: [], robust: [] };
   const scoredItems: Item[] = [];
   for (const item of items) {
     const ts = perItem.get(item.id);
     if (!ts) continue;
     scoredItems.push(item);
-    scored.push({ id: item.id, score: bench.reduce(item, ts, options), cluster: item.cluster, tags: item.tags });
+    for (const p of ['upstream', 'robust'] as const) {
+      scored[p].push({ id: item.id, score: bench.reduce(item, ts.map((t) => t[p]), options), cluster: item.cluster, tags: item.tags });
+    }
   }
+  const summaries = { upstream: summarizeBench(bench.id, scored.upstream), robust: summarizeBench(bench.id, scored.robust) };
   return {
     verdicts,
-    summary: summarizeBench(bench.id, scored),
+    summary: summaries[extraction],
+    summaries,
+    extraction,
     unknownIds: unknown,
-    missing: items.length - scored.length,
+    missing: items.length - scoredItems.length,
     unshuffled,
     chance: bench.chance(scoredItems.length > 0 ? scoredItems : [...items], options),
   };

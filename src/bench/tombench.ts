@@ -1,20 +1,31 @@
 /**
  * ToMBench (Chen et al., ACL 2024): bilingual Theory-of-Mind multiple choice, 20 task files,
- * 2,860 items. Scored as upstream (run_huggingface.py / get_results.py @ 4f491f07): options
+ * 2,860 items. Run as upstream (run_huggingface.py @ 40efc1ec, get_results.py @ 2c27b147): options
  * shuffled per trial, 5 trials, greedy decoding, "[[X]]" answers, majority vote against gold.
  *
- * Where masa departs from upstream, on purpose:
+ * Where masa departs from upstream in what it sends, on purpose (both policies):
  * - 2-option items (OPTION-C/D = NaN upstream) are shown with 2 options. Upstream's `!= None`
  *   test is true for NaN, so its script would render them with "nan" options.
  * - The option's own letter prefix ("A. ", "A.") is stripped with a regex; upstream's
  *   `.replace("A. ", "")` misses "A.是" and also deletes "A. " anywhere inside the text.
- * - Extraction takes the LAST "[[X]]" (then the last "[X]") within the item's option range;
- *   upstream's if-chain prefers A over B over C whatever their order. They agree whenever a
- *   response brackets one letter. The last-letter fallback needs the letter to stand alone;
- *   upstream scans every capital ("Based" yields B).
- * - No answer scores wrong by default; upstream's default "A" is the option `defaultAnswer: 'A'`.
  * - In the majority vote, "no answer" is one more candidate (it can win, and then the item is
  *   wrong); ties go to the candidate seen first, as upstream's dict-ordered max() does.
+ *
+ * Extraction policy 'upstream' is get_results.py's extract_answer, behaviour for behaviour: an
+ * if-chain that prefers "[[A]]" over "[[B]]" over "[[C]]" over "[[D]]" wherever they stand, then
+ * "[A]".."[D]" likewise, then the LAST capital A, B, C or D anywhere in the text (the B of "Based"
+ * counts), upper case only; the letter maps through the trial's shuffle, and a letter past a
+ * 2-option item's options maps to nothing (upstream's map holds "" there) and scores wrong.
+ * Upstream answers "A" when nothing is found; masa does so only with option `defaultAnswer: 'A'`
+ * (default 'none': no answer, wrong), because a guess is not an answer the response gives.
+ *
+ * Policy 'robust' (masa's reading) departs from upstream as follows:
+ * - the LAST "[[X]]" wins (then the last "[X]"), within the item's options, whatever the order of
+ *   letters; "[[b]]" and "[[ B ]]" count (lower case and spaces, which upstream misses);
+ * - then an answer cue ("the answer is B", "Answer: (b)"), a boxed letter, a last line that is
+ *   only a letter, an option's full text after the cue or as the last line, or a last line
+ *   "B) <that option's text>";
+ * - never a letter picked out of prose (upstream's last-capital rule), never the default "A".
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -22,7 +33,8 @@ import { MasaError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import { parseJsonl } from '../core/jsonl.js';
 import { isPermutationOf, letterAt, letterIndex, shownOptions, shuffledTrials, toUpstreamLetter } from './choices.js';
-import type { Benchmark, ChatMessage, Extraction, GenerationHints, Item, Trial, TrialScore } from './types.js';
+import { robustLetter } from './letters.js';
+import type { Benchmark, ChatMessage, Extraction, ExtractionPolicy, GenerationHints, Item, Trial, TrialScore } from './types.js';
 
 export type TomLanguage = 'en' | 'zh';
 
@@ -198,23 +210,39 @@ function last<T>(xs: T[]): T | undefined {
   return xs.length ? xs[xs.length - 1] : undefined;
 }
 
-/**
- * Upstream extract_answer order with masa's changes (see the file header): "[[X]]" → "[X]" →
- * last standalone A–D → optional default "A". Letters are as shown, limited to `nOptions`.
- */
-export function extractTomAnswer(response: string, nOptions: number, defaultAnswer: 'none' | 'A' = 'none'): Extraction {
+/** Upstream extract_answer (see the file header); a shown letter, possibly past the options. */
+export function extractTomUpstream(response: string, defaultAnswer: 'none' | 'A' = 'none'): Extraction {
+  for (const l of 'ABCD') if (response.includes(`[[${l}]]`)) return { answer: l, rule: 'double-bracket' };
+  for (const l of 'ABCD') if (response.includes(`[${l}]`)) return { answer: l, rule: 'bracket' };
+  for (let i = response.length - 1; i >= 0; i--) {
+    const c = response[i]!;
+    if (c === 'A' || c === 'B' || c === 'C' || c === 'D') return { answer: c, rule: 'last-capital' };
+  }
+  return defaultAnswer === 'A' ? { answer: 'A', rule: 'default' } : { answer: null, rule: 'none' };
+}
+
+/** masa's reading (see the file header): a shown letter within the item's options. */
+export function extractTomRobust(response: string, nOptions: number, shown: readonly string[] = []): Extraction {
   const inRange = (l: string): boolean => {
     const k = letterIndex(l);
     return k >= 0 && k < nOptions;
   };
   const double = last([...response.matchAll(/\[\[\s*([A-Da-d])\s*\]\]/g)].map((m) => m[1]!.toUpperCase()).filter(inRange));
   if (double) return { answer: double, rule: 'double-bracket' };
-  const single = last([...response.matchAll(/\[([A-D])\]/g)].map((m) => m[1]!).filter(inRange));
+  const single = last([...response.matchAll(/\[\s*([A-D])\s*\]/g)].map((m) => m[1]!).filter(inRange));
   if (single) return { answer: single, rule: 'bracket' };
-  const bare = last([...response.matchAll(/(?<![A-Za-z])([A-D])(?![A-Za-z])/g)].map((m) => m[1]!).filter(inRange));
-  if (bare) return { answer: bare, rule: 'last-letter' };
-  if (defaultAnswer === 'A') return { answer: 'A', rule: 'default' };
-  return { answer: null, rule: 'none' };
+  const r = robustLetter(response, nOptions, shown);
+  return r ? { answer: letterAt(r.index), rule: r.rule } : { answer: null, rule: 'none' };
+}
+
+export function extractTomAnswer(
+  response: string,
+  nOptions: number,
+  policy: ExtractionPolicy = 'robust',
+  defaultAnswer: 'none' | 'A' = 'none',
+  shown: readonly string[] = [],
+): Extraction {
+  return policy === 'upstream' ? extractTomUpstream(response, defaultAnswer) : extractTomRobust(response, nOptions, shown);
 }
 
 /**
@@ -261,7 +289,7 @@ export const tombench: Benchmark<TomBenchItem, TomBenchOptions> = {
     seed: { description: 'Seed of the per-trial option shuffles (upstream random.seed(42); default 42).' },
     cot: { description: "Use upstream's chain-of-thought system prompt (default false, upstream's default).", choices: [true, false] },
     defaultAnswer: {
-      description: "An answer-less response: 'none' (default) scores wrong; 'A' takes the shown A as upstream's extract_answer does.",
+      description: "Upstream policy only. An answer-less response: 'none' (default) scores wrong; 'A' takes the shown A as upstream's extract_answer does. The robust policy never guesses.",
       choices: ['none', 'A'],
     },
   },
@@ -284,16 +312,22 @@ export const tombench: Benchmark<TomBenchItem, TomBenchOptions> = {
     // Upstream decodes greedily (do_sample=False); the variation between trials is the option order.
     return { temperature: 0 };
   },
-  extract(response, item, _trial, options) {
-    return extractTomAnswer(response, textFor(item, options).options.length, options.defaultAnswer);
+  extract(response, item, trial, options, policy = 'robust') {
+    const text = textFor(item, options);
+    return extractTomAnswer(response, text.options.length, policy, options.defaultAnswer, shownOptions(text.options, trial));
   },
-  score(item, response, trial, options): TrialScore {
-    const n = textFor(item, options).options.length;
+  score(item, response, trial, options, policy = 'robust'): TrialScore {
+    const text = textFor(item, options);
+    const n = text.options.length;
     checkTrial(item, trial, n);
     if (response === null) return { extracted: null, rule: 'no-response', gold: item.gold, correct: false };
-    const { answer, rule } = extractTomAnswer(response, n, options.defaultAnswer);
-    const extracted = toUpstreamLetter(answer, trial);
-    return { extracted, rule, gold: item.gold, correct: extracted === item.gold };
+    const { answer, rule } = extractTomAnswer(response, n, policy, options.defaultAnswer, shownOptions(text.options, trial));
+    // Upstream's map has "" for a letter past a 2-option item's options: it votes as no answer.
+    const outside = answer !== null && letterIndex(answer) >= n;
+    const extracted = outside ? null : toUpstreamLetter(answer, trial);
+    const s: TrialScore = { extracted, rule, gold: item.gold, correct: extracted === item.gold };
+    if (outside) s.status = 'out-of-range';
+    return s;
   },
   reduce(item, trials) {
     if (trials.length === 0) return 0;

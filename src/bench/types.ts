@@ -40,6 +40,19 @@ export interface Extraction {
   rule: string;
 }
 
+/**
+ * How an answer is read from a response. 'upstream': the benchmark authors' own code, behaviour
+ * for behaviour (bugs included; each module names the commit it follows). 'robust': masa's reading,
+ * which accepts what a careful grader would and never an answer the response does not give (each
+ * module lists how it differs). Every response is scored both ways (src/bench/policies.ts).
+ */
+export type ExtractionPolicy = 'upstream' | 'robust';
+
+export const EXTRACTION_POLICIES: readonly ExtractionPolicy[] = ['upstream', 'robust'];
+
+/** The policy new runs report at the top level of their records. */
+export const DEFAULT_EXTRACTION: ExtractionPolicy = 'robust';
+
 export interface TrialScore {
   /** The extracted answer mapped back to upstream labelling (e.g. the upstream letter). */
   extracted: string | null;
@@ -50,6 +63,12 @@ export interface TrialScore {
   /** Finer outcome where a benchmark has one: 'undecided' (math), 'timeout' (code), ... */
   status?: string;
   detail?: string;
+}
+
+/** One response's verdict under each policy. */
+export interface PolicyScores {
+  upstream: TrialScore;
+  robust: TrialScore;
 }
 
 /** Generation settings a benchmark asks for by default (the run may override them). */
@@ -84,9 +103,15 @@ export interface Benchmark<I extends Item = Item, O extends object = Record<stri
   trials(item: I, options: O): Trial[];
   messages(item: I, trial: Trial, options: O): ChatMessage[];
   generation(options: O): GenerationHints;
-  extract(response: string, item: I, trial: Trial, options: O): Extraction;
-  /** Scores one response; null means no usable response (error, truncation) and scores wrong. */
-  score(item: I, response: string | null, trial: Trial, options: O): TrialScore | Promise<TrialScore>;
+  /** Reads the answer under a policy (default 'robust'). */
+  extract(response: string, item: I, trial: Trial, options: O, policy?: ExtractionPolicy): Extraction;
+  /**
+   * Scores one response under a policy (default 'robust'); null means no usable response (error,
+   * truncation) and scores wrong. Callers that record a verdict use scorePolicies (policies.ts).
+   */
+  score(item: I, response: string | null, trial: Trial, options: O, policy?: ExtractionPolicy): TrialScore | Promise<TrialScore>;
+  /** Both verdicts at once, where scoring twice would cost (code execution runs once when both read the same code). */
+  scoreBoth?(item: I, response: string | null, trial: Trial, options: O): PolicyScores | Promise<PolicyScores>;
   /** The item's score in [0, 1] from its trials: mean by default, majority vote where upstream does so. */
   reduce(item: I, trials: TrialScore[], options: O): number;
   /** Expected accuracy of uniform random guessing over these items. */

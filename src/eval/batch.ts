@@ -12,7 +12,7 @@ import type { SamplingPreset } from '../core/catalog.js';
 import { MasaError } from '../core/errors.js';
 import { runsDir } from '../core/paths.js';
 import { loadItems } from '../bench/data.js';
-import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
+import { DEFAULT_EXTRACTION, type AnyBenchmark, type ExtractionPolicy, type Item, type Trial } from '../bench/types.js';
 import { lookupModel, presetFor } from './catalog.js';
 import { chatResultFromBody } from './client.js';
 import { runHash, type GenerationSettings } from './generation.js';
@@ -139,7 +139,7 @@ export async function exportBatch(cfg: BatchExportConfig): Promise<BatchExportRe
 }
 
 /** Rebuilds a run's plan from its meta.json (what batch import needs to score the outputs). */
-export async function planFromMeta(runDir: string, benches: readonly AnyBenchmark[], dataRoot?: string): Promise<RunPlan> {
+export async function planFromMeta(runDir: string, benches: readonly AnyBenchmark[], dataRoot?: string, extraction: ExtractionPolicy = DEFAULT_EXTRACTION): Promise<RunPlan> {
   const meta = readMeta(runDir);
   if (!meta) throw new MasaError(`${join(runDir, META_FILE)}: missing (export the batch with 'masa batch export' into this --out)`);
   const bench = benches.find((b) => b.id === meta.bench) ?? resolveBench(meta.bench);
@@ -162,6 +162,7 @@ export async function planFromMeta(runDir: string, benches: readonly AnyBenchmar
     total,
     seed: meta.seed,
     model: meta.model,
+    extraction,
   };
 }
 
@@ -171,6 +172,8 @@ export interface BatchImportConfig {
   dataRoot?: string;
   /** Benchmarks not in the registry (custom modules) the runs may refer to. */
   benches?: AnyBenchmark[];
+  /** The policy the imported records report at the top level (default 'robust'). */
+  extraction?: ExtractionPolicy;
 }
 
 export interface BatchImportResult {
@@ -218,7 +221,7 @@ export async function importBatch(cfg: BatchImportConfig): Promise<BatchImportRe
     let o = runs.get(runId);
     if (o) return o;
     const dir = join(out, runId);
-    const plan = await planFromMeta(dir, cfg.benches ?? [], cfg.dataRoot);
+    const plan = await planFromMeta(dir, cfg.benches ?? [], cfg.dataRoot, cfg.extraction);
     const scan = await scanRun(dir);
     const index = new Map<string, { item: Item; trial: Trial; key: string }>();
     const keys = new Set<string>();
@@ -228,6 +231,7 @@ export async function importBatch(cfg: BatchImportConfig): Promise<BatchImportRe
     }
     const meta = readMeta(dir)!;
     const s = session('batch-import', plan, meta.limit);
+    s.extraction = plan.extraction ?? 'robust';
     s.torn = scan.torn?.file ?? null;
     meta.sessions = [...(meta.sessions ?? []), s];
     o = { plan, writer: new SampleWriter(join(dir, SAMPLES_FILE), redactor), index, done: scan.done, meta, session: s, keys };

@@ -13,7 +13,7 @@ import { readGameRecords } from './episode-store.js';
 import type { GamePlan } from './game-plan.js';
 import type { RunSummary } from './summarize.js';
 
-export interface GameRunSummary extends Omit<RunSummary, 'chance'> {
+export interface GameRunSummary extends Omit<RunSummary, 'kind' | 'chance' | 'extraction' | 'accuracy_upstream' | 'accuracy_robust'> {
   kind: 'game';
   partner: string;
   /** Every measure of the game over the finished episodes, on its own scale. */

@@ -1,13 +1,14 @@
 /**
  * From a server's answer (online or from a batch output line) to a SampleRecord: split off the
- * reasoning, score the answer (nothing when truncated), fill every field. One code path for
- * online and batch, so both give the same records and the same scores.
+ * reasoning, score the answer under both extraction policies (nothing when truncated), fill every
+ * field. One code path for online and batch, so both give the same records and the same scores.
  */
-import type { Item, Trial, TrialScore } from '../bench/types.js';
+import { scorePolicies } from '../bench/policies.js';
+import type { Item, PolicyScores, Trial, TrialScore } from '../bench/types.js';
 import type { ChatResult } from './client.js';
 import type { RunPlan } from './plan.js';
 import { splitResponse } from './reasoning.js';
-import type { HarnessVerdict, SampleRecord } from './records.js';
+import type { HarnessVerdict, PolicyVerdict, SampleRecord } from './records.js';
 
 export interface RecordInput {
   plan: RunPlan;
@@ -50,13 +51,14 @@ function makeRecord(
   truncated: boolean,
   usage: SampleRecord['usage'],
   latency: number | null,
-  ts: TrialScore | null,
+  both: PolicyScores | null,
   status: string | null,
   error: string | null,
   attempts: number,
   endpoint: string | null,
   sent: number | null | undefined,
 ): SampleRecord {
+  const ts: TrialScore | null = both ? (r.plan.extraction === 'upstream' ? both.upstream : both.robust) : null;
   const rec: SampleRecord = {
     v: 1,
     run_id: r.plan.runId,
@@ -79,6 +81,8 @@ function makeRecord(
     gold: ts ? ts.gold : null,
     correct: ts ? ts.correct : null,
     status,
+    extraction: r.plan.extraction ?? 'robust',
+    policies: both ? { upstream: verdict(both.upstream, truncated), robust: verdict(both.robust, truncated) } : undefined,
     error,
     attempts,
     endpoint,
@@ -89,22 +93,27 @@ function makeRecord(
   return rec;
 }
 
-function fromScore(r: RecordInput, s: Success, answer: string | null, reasoning: string | null, truncated: boolean, ts: TrialScore): SampleRecord {
+function verdict(t: TrialScore, truncated: boolean): PolicyVerdict {
+  return { extracted: t.extracted, rule: t.rule, correct: t.correct, status: t.status ?? (truncated ? 'truncated' : null) };
+}
+
+function fromScore(r: RecordInput, s: Success, answer: string | null, reasoning: string | null, truncated: boolean, both: PolicyScores): SampleRecord {
+  const ts = r.plan.extraction === 'upstream' ? both.upstream : both.robust;
   const status = ts.status ?? (truncated ? 'truncated' : null);
-  return makeRecord(r, answer, reasoning, s.result.finish_reason, truncated, s.result.usage, s.latency_ms, ts, status, null, s.attempts, s.endpoint, s.max_tokens);
+  return makeRecord(r, answer, reasoning, s.result.finish_reason, truncated, s.result.usage, s.latency_ms, both, status, null, s.attempts, s.endpoint, s.max_tokens);
 }
 
 /** Scores a successful response. Returns synchronously when the benchmark scores synchronously. */
 export function successRecord(r: RecordInput, s: Success): SampleRecord | Promise<SampleRecord> {
   const split = splitResponse(s.result.content, s.result.reasoning, s.result.finish_reason);
   const scored = split.truncated ? null : split.answer;
-  const ts = r.plan.bench.score(r.item, scored, r.trial, r.plan.options) as TrialScore | Promise<TrialScore>;
+  const both = scorePolicies(r.plan.bench, r.item, scored, r.trial, r.plan.options);
   // A truncated response keeps its partial text in the record but is scored as no answer.
   const answer = split.answer;
-  if (ts && typeof (ts as Promise<TrialScore>).then === 'function') {
-    return (ts as Promise<TrialScore>).then((t) => fromScore(r, s, answer, split.reasoning, split.truncated, t));
+  if (typeof (both as Promise<PolicyScores>).then === 'function') {
+    return (both as Promise<PolicyScores>).then((t) => fromScore(r, s, answer, split.reasoning, split.truncated, t));
   }
-  return fromScore(r, s, answer, split.reasoning, split.truncated, ts as TrialScore);
+  return fromScore(r, s, answer, split.reasoning, split.truncated, both as PolicyScores);
 }
 
 export function failureRecord(r: RecordInput, f: Failure): SampleRecord {

@@ -10,7 +10,7 @@ import { MasaError } from '../core/errors.js';
 import { hash32 } from '../core/rng.js';
 import { loadItems, type DatasetLocation } from '../bench/data.js';
 import { getBenchmark } from '../bench/registry.js';
-import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
+import { DEFAULT_EXTRACTION, type AnyBenchmark, type ExtractionPolicy, type Item, type Trial } from '../bench/types.js';
 import type { AnyGame } from '../play/types.js';
 import { getGame, isGame } from '../play/registry.js';
 import { buildBody, requestKey, requestSeed, resolveGeneration, runHash, type ChatBody, type GenerationOverrides, type ResolvedGeneration } from './generation.js';
@@ -31,6 +31,8 @@ export interface RunSelection {
   greedy?: boolean;
   /** The sampling preset to use; undefined = look the model up in the catalog; null = none. */
   preset?: SamplingPreset | null;
+  /** Which policy's verdict the records' top level holds (default 'robust'); never part of the run id. */
+  extraction?: ExtractionPolicy;
 }
 
 export interface PlanConfig {
@@ -44,6 +46,7 @@ export interface PlanConfig {
   preset: SamplingPreset | undefined;
   dataRoot?: string;
   out: string;
+  extraction?: ExtractionPolicy;
 }
 
 export interface RunPlan {
@@ -58,6 +61,8 @@ export interface RunPlan {
   total: number;
   seed: number;
   model: string;
+  /** The policy the records' top level reports (both verdicts are always kept); absent = 'robust'. */
+  extraction?: ExtractionPolicy;
 }
 
 export interface PlannedRequest {
@@ -136,8 +141,14 @@ export function selectItems<I extends { id: string }>(items: readonly I[], limit
 /** Options that change how a response is scored but never the response or its score (sandboxing) stay out of the run id. */
 const UNHASHED_OPTIONS = new Set(['unsafe_exec']);
 
+/**
+ * Scoring-only options added after runs existed, with their defaults: at the default they stay out
+ * of the run id, so adding them changed no existing run's id; any other value makes a new run.
+ */
+const LATER_OPTIONS: Record<string, unknown> = { upstream_version: '2025-05', decimal_comma: false };
+
 export function hashedOptions(options: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([k]) => !UNHASHED_OPTIONS.has(k)));
+  return Object.fromEntries(Object.entries(options).filter(([k, v]) => !UNHASHED_OPTIONS.has(k) && !(k in LATER_OPTIONS && LATER_OPTIONS[k] === v)));
 }
 
 export function resolveBench(b: string | AnyBenchmark | AnyGame): AnyBenchmark {
@@ -170,7 +181,7 @@ export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: reado
   if (create) mkdirSync(dir, { recursive: true });
   let total = 0;
   for (const it of items) total += bench.trials(it, options).length;
-  return { bench, options, items, location, generation, runId, dir, total, seed: cfg.seed, model: cfg.model };
+  return { bench, options, items, location, generation, runId, dir, total, seed: cfg.seed, model: cfg.model, extraction: cfg.extraction ?? DEFAULT_EXTRACTION };
 }
 
 /** Every request of a run, built lazily (a 100,000-item run never holds its bodies in memory). */

@@ -3,6 +3,15 @@
  * per-sample logs are the model). Each record is self-contained, so the log alone is enough to
  * resume a run, re-score it, or summarize it.
  */
+import type { ExtractionPolicy } from '../bench/types.js';
+
+/** One policy's reading of a response (src/bench/policies.ts). */
+export interface PolicyVerdict {
+  extracted: string | null;
+  rule: string;
+  correct: boolean;
+  status: string | null;
+}
 
 export interface TokenUsage {
   prompt_tokens: number;
@@ -40,6 +49,13 @@ export interface SampleRecord {
   correct: boolean | null;
   /** Finer outcome where the benchmark has one ('undecided', 'timeout', ...). */
   status: string | null;
+  /**
+   * The policy whose verdict extracted/rule/correct/status above hold (the run's --extraction,
+   * 'robust' by default). Absent in records written before both policies were kept.
+   */
+  extraction?: ExtractionPolicy;
+  /** The verdict of each policy (absent in older records: summarize and audit rescore those from `response`). */
+  policies?: { upstream: PolicyVerdict; robust: PolicyVerdict };
   /** Why the request failed after all retries; null on success. A rerun retries errored records. */
   error: string | null;
   attempts: number;
@@ -154,6 +170,8 @@ export interface RunSession {
   endpoint_stats?: unknown;
   /** Client settings that do not shape a response (concurrency, timeouts, attempts). */
   client?: Record<string, unknown>;
+  /** The extraction policy this invocation reported at the top level of its records. */
+  extraction?: ExtractionPolicy;
   /** Context-length fitting: the context length used (null: unknown), requests whose max_tokens
    * was lowered before sending, and requests sent once more after a 400 "maximum context length"
    * or after a capped answer was cut by the lowered limit. */

@@ -137,7 +137,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   const known = [...benches, ...gameDefs];
   const planCfg = { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out };
   const plans: RunPlan[] = [];
-  for (const b of benches) plans.push(await planRun(b, planCfg, known));
+  for (const b of benches) plans.push(await planRun(b, { ...planCfg, extraction: cfg.extraction }, known));
   const gamePlans: GamePlan[] = gameDefs.map((g) => planGameRun(g, planCfg, known));
 
   const counters: ProgressCounters = { total: 0, done: 0, resumed: 0, errors: 0, truncated: 0, completionTokens: 0, inFlight: () => 0, waiting: () => 0 };
@@ -173,7 +173,7 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     if (scan.torn) log(`${plan.runId}: torn last line (${scan.torn.bytes} bytes, an interrupted write) set aside in ${scan.torn.file}`);
     if (scan.badLines.length > 0) log(`${plan.runId}: ${scan.badLines.length} corrupt line(s) ignored in ${join(plan.dir, SAMPLES_FILE)} (lines ${scan.badLines.slice(0, 5).join(', ')}${scan.badLines.length > 5 ? ', ...' : ''})`);
     const previous = readMeta(plan.dir);
-    const session = newSession(plan.total, scan.torn?.file ?? null);
+    const session: RunSession = { ...newSession(plan.total, scan.torn?.file ?? null), extraction: plan.extraction ?? 'robust' };
     const now = session.started_at;
     const meta: RunMeta = {
       v: 1,

@@ -10,7 +10,7 @@ import { MasaError } from '../core/errors.js';
 import { streamJsonl } from '../core/jsonl.js';
 import { META_FILE, SAMPLES_FILE, type RunMeta, type SampleRecord } from './records.js';
 import type { Redactor } from './redact.js';
-import type { TrialScore } from '../bench/types.js';
+import type { ExtractionPolicy, TrialScore } from '../bench/types.js';
 
 export interface TornLine {
   /** Where the torn bytes were moved. */
@@ -196,6 +196,13 @@ export function replacesKept(prevOk: boolean | undefined, nextOk: boolean): bool
 /** The trial score a successful record carries, in the form a benchmark's reduce takes. */
 export function recordScore(r: SampleRecord): TrialScore {
   return { extracted: r.extracted, rule: r.rule ?? 'none', gold: r.gold ?? '', correct: r.correct === true, ...(r.status ? { status: r.status } : {}) };
+}
+
+/** A policy's verdict from a record; null for a record written before both verdicts were kept. */
+export function recordPolicyScore(r: SampleRecord, policy: ExtractionPolicy): TrialScore | null {
+  const v = r.policies?.[policy];
+  if (!v) return null;
+  return { extracted: v.extracted, rule: v.rule, gold: r.gold ?? '', correct: v.correct === true, ...(v.status ? { status: v.status } : {}) };
 }
 
 /**

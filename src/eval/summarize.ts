@@ -6,18 +6,23 @@
  * truncated responses are the model's doing and count as wrong.
  */
 import { summarizeBench, type BenchSummary, type ItemScore } from '../bench/summary.js';
-import type { TrialScore } from '../bench/types.js';
+import type { ExtractionPolicy, TrialScore } from '../bench/types.js';
 import type { RunPlan } from './plan.js';
-import { readRecords, recordScore, replacesKept } from './store.js';
+import { readRecords, recordPolicyScore, recordScore, replacesKept } from './store.js';
 
 interface Compact {
   ok: boolean;
   truncated: boolean;
   score: TrialScore | null;
+  /** Both policies' verdicts (the top-level one stands in for both in an older record). */
+  upstream: TrialScore | null;
+  robust: TrialScore | null;
   tokens: number;
 }
 
 export interface RunSummary {
+  /** Set on game runs' summaries (game-summary.ts); absent for benchmarks. */
+  kind?: undefined;
   run_id: string;
   dir: string;
   model: string;
@@ -39,6 +44,10 @@ export interface RunSummary {
   truncated: number;
   completion_tokens: number;
   chance: number;
+  /** The policy `accuracy` follows, and the accuracy under each (src/bench/policies.ts). */
+  extraction: ExtractionPolicy;
+  accuracy_upstream: number;
+  accuracy_robust: number;
   summary: BenchSummary;
 }
 
@@ -52,11 +61,14 @@ export async function summarizeRun(plan: RunPlan, keys: Set<string>, onBadLine?:
     latest.set(k, {
       ok,
       truncated: r.truncated === true,
-      score: ok ? recordScore(r) : null,
+      score: ok ? (recordPolicyScore(r, plan.extraction ?? 'robust') ?? recordScore(r)) : null,
+      upstream: ok ? (recordPolicyScore(r, 'upstream') ?? recordScore(r)) : null,
+      robust: ok ? (recordPolicyScore(r, 'robust') ?? recordScore(r)) : null,
       tokens: r.usage?.completion_tokens ?? 0,
     });
   }
   const scores: ItemScore[] = [];
+  const byPolicy: Record<ExtractionPolicy, ItemScore[]> = { upstream: [], robust: [] };
   let trials = 0;
   let answered = 0;
   let errors = 0;
@@ -65,6 +77,7 @@ export async function summarizeRun(plan: RunPlan, keys: Set<string>, onBadLine?:
   let tokens = 0;
   for (const item of plan.items) {
     const ts: TrialScore[] = [];
+    const tp: Record<ExtractionPolicy, TrialScore[]> = { upstream: [], robust: [] };
     let complete = true;
     for (const trial of plan.bench.trials(item, plan.options)) {
       trials++;
@@ -80,10 +93,16 @@ export async function summarizeRun(plan: RunPlan, keys: Set<string>, onBadLine?:
         tokens += c.tokens;
         if (c.truncated) truncated++;
         ts.push(c.score!);
+        tp.upstream.push(c.upstream!);
+        tp.robust.push(c.robust!);
       }
     }
-    if (complete) scores.push({ id: item.id, score: plan.bench.reduce(item, ts, plan.options), cluster: item.cluster, tags: item.tags });
+    if (complete) {
+      scores.push({ id: item.id, score: plan.bench.reduce(item, ts, plan.options), cluster: item.cluster, tags: item.tags });
+      for (const p of ['upstream', 'robust'] as const) byPolicy[p].push({ id: item.id, score: plan.bench.reduce(item, tp[p], plan.options), cluster: item.cluster, tags: item.tags });
+    }
   }
+  const mean = (xs: ItemScore[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b.score, 0) / xs.length);
   const summary = summarizeBench(plan.bench.id, scores);
   return {
     run_id: plan.runId,
@@ -103,6 +122,9 @@ export async function summarizeRun(plan: RunPlan, keys: Set<string>, onBadLine?:
     truncated,
     completion_tokens: tokens,
     chance: plan.bench.chance(plan.items, plan.options),
+    extraction: plan.extraction ?? 'robust',
+    accuracy_upstream: mean(byPolicy.upstream),
+    accuracy_robust: mean(byPolicy.robust),
     summary,
   };
 }

@@ -7,6 +7,7 @@ import { MasaError } from '../core/errors.js';
 import { accuracyHeatmap } from './accuracy-heatmap.js';
 import { benchmarkGroupsTable } from './benchmark-groups-table.js';
 import { elasticityIntervals } from './elasticity-intervals.js';
+import { extractionPolicies } from './extraction-policies.js';
 import type { FigureData } from './figure-data.js';
 import { generationDeltasTable } from './generation-deltas-table.js';
 import { generationTrends } from './generation-trends.js';
@@ -42,9 +43,10 @@ export const FIGURE_BUILDERS: ReadonlyArray<{ name: string; build: (d: FigureDat
   { name: 'fig7-elasticity', build: (d, o) => elasticityIntervals(d, o) },
   { name: 'fig8-pca-loadings', build: (d) => pcaLoadings(d) },
   { name: 'fig9-holdout-predictions', build: (d, o) => holdoutPredictions(d, o) },
-  { name: 'fig10-four-pillars', build: (d) => saVsPillars(d) },
-  { name: 'fig11-pillar-heatmap', build: (d) => pillarHeatmap(d) },
-  { name: 'fig12-crossplay-heatmap', build: (d) => crossplayHeatmap(d) },
+  { name: 'fig10-extraction-policies', build: (d) => extractionPolicies(d) },
+  { name: 'fig11-four-pillars', build: (d) => saVsPillars(d) },
+  { name: 'fig12-pillar-heatmap', build: (d) => pillarHeatmap(d) },
+  { name: 'fig13-crossplay-heatmap', build: (d) => crossplayHeatmap(d) },
 ];
 
 export function buildFigures(data: FigureData, opts: FigureOptions = {}): FigureSet {

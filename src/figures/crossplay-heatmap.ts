@@ -33,7 +33,7 @@ export function crossplayHeatmap(data: FigureData): FigureSpec {
   const ylabels = models.map((m) => shortName(m.model));
   const labelWidth = Math.min(260, 40 + 7 * Math.max(...ylabels.map((r) => r.length)));
   return {
-    name: 'fig12-crossplay-heatmap',
+    name: 'fig13-crossplay-heatmap',
     title: `${game.title}: each model with each partner`,
     data: [
       {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { parseCsvRows } from '../core/csv.js';
 import { MasaError } from '../core/errors.js';
 import { BENCHMARKS } from '../bench/registry.js';
-import type { Group, Pillar } from '../bench/types.js';
+import type { ExtractionPolicy, Group, Pillar } from '../bench/types.js';
+import { hasPolicyColumns, rowsUnderPolicy } from '../analysis/policy-scores.js';
 import { readScoresCsv, tidyRows, type ScoreRecord } from '../analysis/load-scores.js';
 import { groupScores, sourceLabel, type GroupScoreRow, type ScoreGroup, type TidyScoreRow } from '../analysis/tables.js';
 import { GROUPS, SCORE_GROUPS } from './palette.js';
@@ -42,6 +43,8 @@ export interface FigureData {
   synthetic: boolean;
   /** (model, benchmark) runs with no scored item (n = 0), left out of every figure. */
   unscored: Array<{ model: string; benchmark: string }>;
+  /** The tidy rows as each extraction policy reads them, when the table has both policies' columns. */
+  policyTidy: Record<ExtractionPolicy, TidyRow[]> | null;
 }
 
 export const REQUIRED_COLUMNS = ['model', 'family', 'generation', 'params_b', 'benchmark', 'group', 'n', 'accuracy', 'stderr'] as const;
@@ -96,6 +99,9 @@ export function figureData(records: readonly ScoreRecord[], source = 'scores'): 
   const tidy = scored.filter(isBench);
   const play = scored.filter((r) => !isBench(r));
   const models = groupScores(scored);
+  const policyTidy = hasPolicyColumns(records)
+    ? { upstream: rowsUnderPolicy(all, records, 'upstream').filter((r) => r.n > 0 && isBench(r)), robust: rowsUnderPolicy(all, records, 'robust').filter((r) => r.n > 0 && isBench(r)) }
+    : null;
   return {
     source,
     tidy,
@@ -104,6 +110,7 @@ export function figureData(records: readonly ScoreRecord[], source = 'scores'): 
     benchmarks: benchmarkInfo(all.filter(isBench)),
     synthetic: all.some((r) => r.synthetic),
     unscored: all.filter((r) => r.n === 0).map((r) => ({ model: r.model, benchmark: r.benchmark })),
+    policyTidy,
   };
 }
 

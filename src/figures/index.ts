@@ -18,6 +18,7 @@ export * from './holdout-predictions.js';
 export * from './pillar-heatmap.js';
 export * from './crossplay-heatmap.js';
 export * from './convention-curves.js';
+export * from './extraction-policies.js';
 export * from './all-figures.js';
 export * from './export.js';
 export * from './page-check.js';

@@ -23,7 +23,7 @@ export function pillarHeatmap(data: FigureData): FigureSpec {
   const rows = models.map((m) => shortName(m.model));
   const labelWidth = Math.min(260, 40 + 7 * Math.max(...rows.map((r) => r.length)));
   return {
-    name: 'fig11-pillar-heatmap',
+    name: 'fig12-pillar-heatmap',
     title: 'Single-agent skill and the four pillars, model by model',
     data: [
       {

@@ -8,6 +8,7 @@ import { analyzePair, type PairAnalysis } from '../analysis/analyze-pair.js';
 import { compareClaims, loadClaims, type ClaimCheck } from '../analysis/claims.js';
 import { generationDeltas, type GenerationDelta } from '../analysis/generation-deltas.js';
 import type { PcaResult } from '../analysis/pca.js';
+import { sensitivity, type Sensitivity } from '../analysis/sensitivity.js';
 import { MasaError } from '../core/errors.js';
 import { elasticityRows, type ElasticityRow } from './elasticity-intervals.js';
 import { groupChance, type FigureData } from './figure-data.js';
@@ -46,6 +47,8 @@ export interface ReportStats {
   claimsError: string | null;
   /** SA against the pillars the games measure, and each game run's invalid-move rate; null without games. */
   pillars: PillarStats | null;
+  /** The headline statistics under both extraction policies (null: the table has one policy only). */
+  sensitivity: Sensitivity | null;
 }
 
 export interface PillarStats {
@@ -139,5 +142,6 @@ export function reportStats(data: FigureData, opts: ReportOptions = {}): ReportS
     claims,
     claimsError,
     pillars: pillarStats(data, seed, resamples, opts.permutations ?? 2000),
+    sensitivity: data.policyTidy ? sensitivity(data.policyTidy) : null,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { writeFileAtomic } from '../core/atomic.js';
 import type { CorrelationReport, PairAnalysis } from '../analysis/analyze-pair.js';
+import type { PolicyEstimate } from '../analysis/sensitivity.js';
 import { buildFigures, type FigureOptions } from './all-figures.js';
 import { escapeHtml, renderStatic, type ExportOptions } from './export.js';
 import type { FigureData } from './figure-data.js';
@@ -28,7 +29,7 @@ h1{font-size:26px;margin:8px 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bo
 .banner{background:#fde8e8;border:2px solid #b00;color:#900;padding:10px 14px;margin:12px 0;font-weight:bold}
 table{border-collapse:collapse;font-size:13px;margin:6px 0 12px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f2f2f2}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.v-reproduced{background:#e3f4e3;color:#135e13;font-weight:bold}.v-not-reproduced{background:#fde8e8;color:#900;font-weight:bold}.v-not-testable{background:#f0f0f0;color:#555;font-weight:bold}
+.v-reproduced{background:#e3f4e3;color:#135e13;font-weight:bold}.s-changes{background:#fff1d6;color:#8a5a00;font-weight:bold}.v-not-reproduced{background:#fde8e8;color:#900;font-weight:bold}.v-not-testable{background:#f0f0f0;color:#555;font-weight:bold}
 figure{margin:18px 0 28px}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{font-size:14px;color:#333;max-width:900px}
 .note{font-size:13px;color:#555}
 nav a{margin-right:12px}
@@ -94,6 +95,19 @@ function deltasTable(s: ReportStats): string {
 <p class="note">All sizes pooled within each generation; per size class in the generation-delta figure. Intervals cover item sampling only.</p>`;
 }
 
+function sensitivitySection(s: ReportStats): string {
+  const sen = s.sensitivity;
+  if (!sen) return '<p class="note">The scores table holds one extraction policy only (written before masa kept both); run <code>masa summarize</code> again to add accuracy_upstream and accuracy_robust.</p>';
+  const cell = (e: PolicyEstimate | null): string => (e ? `${fmt(e.estimate, 3)}${e.p === null ? '' : ` <span class="note">p ${fmtP(e.p)}</span>`}` : '–');
+  const rows = sen.stats.map(
+    (x) => `<tr><td>${escapeHtml(x.statistic)}</td><td class="num">${cell(x.upstream)}</td><td class="num">${cell(x.robust)}</td><td${x.flag ? ' class="s-changes"' : ''}>${x.flag ? `changes: ${escapeHtml(x.flag)}` : 'same'}</td></tr>`,
+  );
+  const gaps = sen.largest_gap.map((g) => `${escapeHtml(g.benchmark)} ${fmt(g.upstream, 3)} → ${fmt(g.robust, 3)} (${escapeHtml(g.model)})`).join('; ');
+  return `<p>Each headline statistic computed from the scores under the benchmark authors' own answer parser (upstream) and under masa's (robust), ${sen.models.robust} models. <b>${sen.flagged} of ${sen.stats.length}</b> change sign or significance (two-sided, alpha ${sen.alpha}) with the parser.</p>
+<table><tr><th>Statistic</th><th>Upstream parser</th><th>Robust parser</th><th>Conclusion</th></tr>${rows.join('\n')}</table>
+<p class="note">Largest accuracy change per benchmark (upstream → robust): ${gaps || 'none: every benchmark scores the same under both'}. p: analytic (t for correlations and the log-fit slope, normal for deltas); the bootstrap intervals above are the chosen policy's. <code>masa audit</code> lists the responses the parsers read differently.</p>`;
+}
+
 function pcaSection(s: ReportStats): string {
   if (!s.pca) return `<p class="note">PCA not computed: ${escapeHtml(s.pcaError ?? '')}</p>`;
   const p = s.pca;
@@ -154,7 +168,7 @@ export function reportHtml(s: ReportStats, figures: readonly RenderedFigure[], m
 <p class="meta">masa report · scores: ${escapeHtml(meta.source)} · ${s.models} models × ${s.benchmarks} benchmarks · bootstrap ${s.resamples} resamples, seed ${s.seed} · generated ${escapeHtml(meta.generated)}</p>
 ${banner}
 ${s.unscored.length > 0 ? `<p class="note">Left out: ${s.unscored.length} run(s) with no scored item (every request failed): ${s.unscored.map((u) => `${escapeHtml(u.model)} on ${escapeHtml(u.benchmark)}`).join(', ')}.</p>` : ''}
-<nav><a href="#claims">Claims</a><a href="#correlations">Correlations</a><a href="#fits">Fits</a><a href="#elasticity">Elasticity</a><a href="#deltas">Generations</a><a href="#pca">PCA</a><a href="#holdout">Held-out</a><a href="#pillars">Four pillars</a><a href="#figures">Figures</a></nav>
+<nav><a href="#claims">Claims</a><a href="#correlations">Correlations</a><a href="#fits">Fits</a><a href="#elasticity">Elasticity</a><a href="#deltas">Generations</a><a href="#sensitivity">Parser sensitivity</a><a href="#pca">PCA</a><a href="#holdout">Held-out</a><a href="#pillars">Four pillars</a><a href="#figures">Figures</a></nav>
 <h2 id="claims">The paper's headline claims</h2>
 ${claimsSection(s)}
 <h2 id="correlations">Correlations across models</h2>
@@ -165,6 +179,8 @@ ${fitsTable(s.pairs)}
 ${elasticityTable(s)}
 <h2 id="deltas">Earliest vs latest generation</h2>
 ${deltasTable(s)}
+<h2 id="sensitivity">Sensitivity to the answer parser</h2>
+${sensitivitySection(s)}
 <h2 id="pca">Structure: principal components</h2>
 ${pcaSection(s)}
 <h2 id="holdout">Held-out: fit small models, predict large</h2>

@@ -235,7 +235,7 @@ export function saVsPillars(data: FigureData): FigureSpec {
   const { traces, layout, fits } = saAgainst(data, panels, 2);
   const labels: Record<string, string> = { ma_u: 'MA-U', ma_p: 'MA-P', ma_c: 'MA-C', ma_a: 'MA-A' };
   return {
-    name: 'fig10-four-pillars',
+    name: 'fig11-four-pillars',
     title: 'Single-agent skill against the four pillars of multi-agent intelligence',
     data: traces,
     layout,

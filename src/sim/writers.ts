@@ -109,6 +109,8 @@ export const LETTER_FORMATS: Record<string, readonly LetterFormat[]> = {
     (l) => `Action: ${l}.`,
     (l, t) => `Answer: ${l}. ${t}`,
     (_l, t) => `Best action: ${t}`,
+    // The directive asks for "Answer: <answer>."; models often drop the full stop.
+    (l) => `Answer: ${l}`,
   ],
   '*': [(l) => `Answer: ${l}`, (l) => `The answer is (${l}).`, (l) => `[[${l}]]`],
 };

@@ -126,3 +126,25 @@ test('the logistic floor defaults to the chance level of the y column from a tid
   assert.equal(chanceOf('groups', tidy, 'ma_u'), null);
   assert.equal(chanceOf('tidy', [{ ...tidy[0]!, chance: null }], 'ma_u'), null);
 });
+
+test('masa analyze on a tidy table with both policies: the sensitivity table, in text and JSON; --extraction picks the columns', async () => {
+  const { writeFixtureCsv } = await import('../figures/fixture.js');
+  const file = writeFixtureCsv(join(root, 'tidy-policies.csv'), { seed: 7 });
+  const r = masa('analyze', '--scores', file, '--x', 'sa', '--y', 'ma_p', '--resamples', '200', '--permutations', '200', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /sensitivity to the answer parser/);
+  assert.match(r.stdout, /SA→MA-P: Pearson r/);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.ok(Array.isArray(j.sensitivity.stats) && j.sensitivity.stats.length >= 15);
+  assert.equal(typeof j.sensitivity.flagged, 'number');
+  const up = masa('analyze', '--scores', file, '--x', 'sa', '--y', 'ma_p', '--resamples', '200', '--permutations', '200', '--extraction', 'upstream', '--json');
+  assert.equal(up.status, 0, up.stderr);
+  const ju = JSON.parse(up.stdout.trim().split('\n').pop()!);
+  const stat = j.sensitivity.stats.find((s: { statistic: string }) => s.statistic === 'SA→MA-P: Pearson r');
+  assert.ok(Math.abs(ju.pearson.r - stat.upstream.estimate) < 1e-12);
+  assert.ok(Math.abs(j.pearson.r - stat.robust.estimate) < 1e-12);
+  const plain = writeFixtureCsv(join(root, 'tidy-plain.csv'), { seed: 7, policies: false });
+  const bad = masa('analyze', '--scores', plain, '--x', 'sa', '--y', 'ma_p', '--extraction', 'upstream');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--extraction needs a tidy table with accuracy_upstream/);
+});

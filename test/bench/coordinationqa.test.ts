@@ -5,12 +5,14 @@ import { test } from 'node:test';
 import {
   COORDINATIONQA_DEFAULTS,
   coordinationqa,
-  extractCoordAnswer,
+  extractCoordRobust,
+  extractCoordUpstream,
   loadCoordinationQa,
   parseCoordinationQaCsv,
   parseOptions,
   ratio,
   tokenSetRatio,
+  upstreamActionList,
   weightedRatio,
   type CoordinationQaItem,
   type CoordinationQaOptions,
@@ -42,25 +44,73 @@ test('fuzzy ratios behave like fuzzywuzzy on simple cases', () => {
   assert.ok(weightedRatio('move to room 2', 'Move to Room 2.') > weightedRatio('move to room 2', 'Move to Room 4.'));
 });
 
-test('extraction: "Action:"/"Answer:" text, ([A-Z])[.)] letter, fuzzy option text', () => {
-  const options = ['Put my onion in the pot.', 'Drop my onion on the counter.', 'Walk to the serving counter.', 'Wait.'];
-  const x = (r: string) => extractCoordAnswer(r, options);
+const OPTIONS = ['Put my onion in the pot.', 'Drop my onion on the counter.', 'Walk to the serving counter.', 'Wait.'];
+const QUESTION = `Where should I go?\nAvailable Actions:\n${OPTIONS.map((o, k) => `${letterAt(k)}. ${o}`).join('\n')}`;
+
+// Cases read off main.py find_answer_fuzzy @ 0ef4fc81, rule by rule.
+test('upstream policy: find_answer_fuzzy case by case', () => {
+  const x = (r: string) => extractCoordUpstream(r, QUESTION);
+  // 1. text after the first "Action:", else "Answer:"; 2. the first ([A-Z])[.)] in it
   assert.deepEqual(x('Explanation: the pot needs one more.\nAction: A. Put my onion in the pot.'), { answer: 'A', rule: 'after-label-letter' });
   assert.deepEqual(x('Explanation: Bob is far.\nAnswer: C) Walk'), { answer: 'C', rule: 'after-label-letter' });
+  assert.equal(x('Action: A.\nOn reflection, Action: B.').answer, 'A');
+  assert.equal(x('Answer: D.\nAction: B.').answer, 'B'); // "Action:" is searched first
+  assert.equal(x('Action:\nB.').answer, 'B'); // \s* crosses the newline
+  // no label: the whole response, any capital followed by . or )
   assert.equal(x('(B)').answer, 'B');
   assert.equal(x('I choose D.').answer, 'D');
-  // answer stated twice: the first "Action:" line counts, as upstream's re.search
-  assert.equal(x('Action: A.\nOn reflection, Action: B.').answer, 'A');
-  // letter inside prose after the label: the first capital followed by . or )
   assert.equal(x('Explanation: Option B. is risky.\nAction: A.').answer, 'A');
-  // full option text without a letter → fuzzy match
+  assert.equal(x('Plan: I. go. Then D.').answer, 'I'); // a letter out of prose, past the options
+  // 3. no letter: fuzzy over upstream's option list
   assert.deepEqual(x('Explanation: finish the soup.\nAction: put my onion in the pot'), { answer: 'A', rule: 'fuzzy' });
   assert.deepEqual(x('Action: walk to the serving counter!'), { answer: 'C', rule: 'fuzzy' });
-  // lowercase letter label is stripped before matching (upstream's ^[a-z]\.\s*)
-  assert.equal(x('Action: b. drop my onion on the counter').answer, 'B');
-  // no answer at all
-  assert.deepEqual(x('Action:'), { answer: null, rule: 'none' });
+  assert.equal(x('Action: b. drop my onion on the counter').answer, 'B'); // ^[a-z]\.\s* stripped
+  // the issue's case: a bare letter without full stop goes to the fuzzy matcher
+  assert.equal(x('Explanation: the counter is free.\nAnswer: B').rule, 'fuzzy');
+  // an empty answer: every score 0, extractOne returns the first option
+  assert.deepEqual(x('Action:'), { answer: 'A', rule: 'fuzzy' });
+  assert.deepEqual(x(''), { answer: 'A', rule: 'fuzzy' });
+  // a question without "actions"/"answer": extractOne over [] fails, scored wrong
+  assert.deepEqual(extractCoordUpstream('Action: go', 'Where to?'), { answer: null, rule: 'error' });
+});
+
+test('upstream policy: the option list is every non-empty line after the lower-cased marker', () => {
+  assert.deepEqual(upstreamActionList(QUESTION), OPTIONS.map((o) => o.toLowerCase()));
+  // A marker line ending in two spaces leaves a blank first option (seven real questions): letters shift.
+  const q = 'What now?\nAvailable Actions:  \nA. pick up onion from o0.\nB. wait.\n';
+  assert.deepEqual(upstreamActionList(q), ['', 'pick up onion from o0.', 'wait.']);
+  assert.equal(extractCoordUpstream('Action: wait', q).answer, 'C');
+  assert.equal(extractCoordRobust('Action: wait', ['pick up onion from o0.', 'wait.']).answer, 'B');
+});
+
+test('upstream policy: gold letters split at "," untrimmed ("D, F" accepts D only); robust trims', () => {
+  const items = loadCoordinationQa(join(samplesDir(), 'CoordinationQA'), opts);
+  const it = items[4]!; // "B, E" in the sample
+  assert.equal(it.goldRaw, 'B, E');
+  const t = { index: 0, permutation: null };
+  assert.equal((coordinationqa.score(it, 'Answer: B.', t, opts, 'upstream') as TrialScore).correct, true);
+  assert.equal((coordinationqa.score(it, 'Answer: E.', t, opts, 'upstream') as TrialScore).correct, false);
+  assert.equal((coordinationqa.score(it, 'Answer: E.', t, opts, 'robust') as TrialScore).correct, true);
+});
+
+test('robust policy: the last cue, bare or wrapped letters in range, full option text, never fuzzy', () => {
+  const x = (r: string) => extractCoordRobust(r, OPTIONS);
+  assert.deepEqual(x('Explanation: the counter is free.\nAnswer: B'), { answer: 'B', rule: 'cue-letter' });
+  assert.equal(x('Answer: b').answer, 'B');
+  assert.equal(x('**Action:** (C)').answer, 'C');
+  assert.equal(x('action: D.').answer, 'D');
+  assert.equal(x('Action: A.\nOn reflection, Action: B.').answer, 'B');
+  assert.deepEqual(x('Action: Walk to the serving counter.'), { answer: 'C', rule: 'cue-text' });
+  assert.equal(x('Action: Walk to the serving counter, since Bob holds the soup.').answer, 'C');
+  // no fuzzy guess from a paraphrase, no letter out of prose, nothing from nothing
+  assert.deepEqual(x('Action: head over to where customers are served'), { answer: null, rule: 'none' });
+  assert.deepEqual(x('I. go. Then D.'), { answer: null, rule: 'none' });
+  assert.deepEqual(x('Action: Because the pot is full'), { answer: null, rule: 'none' });
+  assert.deepEqual(x('Action: E.'), { answer: null, rule: 'none' }); // past the four options
   assert.deepEqual(x(''), { answer: null, rule: 'none' });
+  // without a cue: "the answer is", a lone letter line
+  assert.equal(x('I think the answer is C.').answer, 'C');
+  assert.equal(x('Reasoning...\n\n**D**').answer, 'D');
 });
 
 test('samples: 20-column upstream layout, multi-letter golds, message layout', () => {
@@ -115,9 +165,12 @@ test('real file: 198 items, ids match the derived file, the two out-of-range gol
   assert.deepEqual(fixed.find((i) => i.id === '56-EC')!.gold, ['C']);
   assert.equal(items.filter((i) => i.issue).length, 8); // + 6 questions whose printed option letters skip or repeat
 
-  // gold fed back: 1.0 except the two unanswerable items (kept as upstream), 1.0 with fixGold
+  // gold fed back: under upstream 1.0 (the stored out-of-range letter itself matches); under
+  // robust, which reads letters within the options only, the two unanswerable items score 0
   const gold = (it: CoordinationQaItem) => `Explanation: x\nAnswer: ${it.gold[0]}.`;
-  assert.equal(mean(itemScores(items, gold)), 1); // the stored (out-of-range) letter itself still matches
+  const upScores = items.map((it) => (coordinationqa.score(it, gold(it), { index: 0, permutation: null }, opts, 'upstream') as TrialScore).correct);
+  assert.equal(upScores.filter(Boolean).length, 198);
+  assert.equal(mean(itemScores(items, gold)), 196 / 198);
   assert.equal(mean(itemScores(fixed, gold, { ...opts, fixGold: true })), 1);
   // a correct answer by option text cannot match the out-of-range golds
   const byText = itemScores(items, (it) => `Answer: ${it.answerText}`);
@@ -133,7 +186,7 @@ test('real file: 198 items, ids match the derived file, the two out-of-range gol
   assert.equal(summary.clusters, 66);
 });
 
-test('replay: recorded GPT-4-0125 trial-0 letters score EC 56, ToM 35, JP 24 of 66 on the 2024-03-02 questions', { skip: replay.skip }, () => {
+test('replay (upstream policy): recorded GPT-4-0125 trial-0 letters score EC 56, ToM 35, JP 24 of 66 on the 2024-03-02 questions', { skip: replay.skip }, () => {
   const dir = join(replay.dir!, 'CoordinationQA', 'eric-ai-lab-llm_coordination');
   const file = join(dir, 'single_turn_trials_march_2.csv');
   const { items } = parseCoordinationQaCsv(readFileSync(file, 'utf8'), file);
@@ -144,7 +197,7 @@ test('replay: recorded GPT-4-0125 trial-0 letters score EC 56, ToM 35, JP 24 of 
   const scores = rec.items.map((r) => {
     const it = items.find((i) => i.id === `${r.scenario_index}-${r.qtype}`)!;
     assert.equal(it.gold.join(','), r.gold_ordinals.split(',').map((g) => g.trim()).join(','), it.id);
-    const s = coordinationqa.score(it, `Answer: ${r.pred_ordinal}.`, { index: 0, permutation: null }, opts) as TrialScore;
+    const s = coordinationqa.score(it, `Answer: ${r.pred_ordinal}.`, { index: 0, permutation: null }, opts, 'upstream') as TrialScore;
     return { id: it.id, score: s.correct ? 1 : 0, cluster: it.cluster, tags: it.tags };
   });
   const summary = summarizeBench('coordinationqa', scores);

@@ -1,6 +1,7 @@
 /**
- * EmoBench replay: the recorded raw responses (`Res k`) of the paper's 12 models, parsed by
- * masa's port of process_output and voted by masa's aggregation, reproduce the paper's Overall
+ * EmoBench replay: the recorded raw responses (`Res k`) of the paper's 12 models, read by masa's
+ * upstream policy with upstream_version '2024-03' (its port of process_output, through
+ * emobench.score) and voted by masa's aggregation, reproduce the paper's Overall
  * cells (Tables 1-2, arXiv 2402.12071v3) to two decimals. Each CSV is scored against its own
  * Choices/Label columns (the rows are in a draft order). The paper's EA row for Baichuan2-53B
  * repeats its EU row (a copy error); those cells are checked against the files' own values.
@@ -10,7 +11,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseCsv } from '../../src/core/csv.js';
-import { emoMajority, processOutput, type EmoLanguage } from '../../src/bench/emobench.js';
+import { letterIndex } from '../../src/bench/choices.js';
+import { EMOBENCH_DEFAULTS, emoMajority, emobench, processOutput, type EmoBenchItem, type EmoBenchOptions, type EmoLanguage, type EmoTask } from '../../src/bench/emobench.js';
+import type { TrialScore } from '../../src/bench/types.js';
 import { sharedReplay } from '../helpers.js';
 
 const replay = sharedReplay();
@@ -53,11 +56,21 @@ interface FileScore {
   agree: number;
 }
 
-function vote(responses: string[], choices: string[], nLetters: number, lang: EmoLanguage): number | null {
-  return emoMajority(responses.map((r) => {
-    const k = processOutput(r, choices, nLetters, lang);
-    return k < 0 ? null : k;
-  }));
+const UPSTREAM_2024: EmoBenchOptions = { ...EMOBENCH_DEFAULTS, upstream_version: '2024-03' };
+const T0 = { index: 0, permutation: null };
+
+/** The option index the upstream policy reads from one response to one question, or null. */
+function upstreamRead(response: string, choices: string[], task: EmoTask, lang: EmoLanguage): number | null {
+  // One question per response, as the 2024 code asked them: an EU item whose emotion choices are the
+  // question's choices reads it with 6 letters, an EA item with 4.
+  const item = { id: 'r', tags: {}, cluster: 'r', source: 'replay', task, qid: 'r', language: lang, scenario: '', subject: '', kind: '', choices, gold: 'A', causeChoices: [] } as EmoBenchItem;
+  const s = emobench.score(item, response, T0, UPSTREAM_2024, 'upstream') as TrialScore;
+  const letter = s.extracted === null ? null : task === 'EA' ? s.extracted : s.extracted.split('/')[0]!;
+  return letter === null || letter === '?' ? null : letterIndex(letter);
+}
+
+function vote(responses: string[], choices: string[], task: EmoTask, lang: EmoLanguage): number | null {
+  return emoMajority(responses.map((r) => upstreamRead(r, choices, task, lang)));
 }
 
 function scoreFile(file: string, task: string, lang: EmoLanguage): FileScore {
@@ -74,14 +87,14 @@ function scoreFile(file: string, task: string, lang: EmoLanguage): FileScore {
     const k = [1, 2, 3, 4, 5];
     if (task === 'EA') {
       const choices = parsePyStringList(r.Choices!);
-      const v = vote(k.map((i) => r[`Res ${i}`] ?? ''), choices, 4, lang);
+      const v = vote(k.map((i) => r[`Res ${i}`] ?? ''), choices, 'EA', lang);
       k.forEach((i) => cmp(r[`Res ${i}`] ?? '', r[`Pred ${i}`], choices, 4));
       if (v === Number(r.Label)) right++;
     } else {
       const emo = parsePyStringList(r['Emo Choices']!);
       const cause = parsePyStringList(r['Cause Choices']!);
-      const e = vote(k.map((i) => r[`Emo Res ${i}`] ?? ''), emo, 6, lang);
-      const c = vote(k.map((i) => r[`Cause Res ${i}`] ?? ''), cause, 6, lang);
+      const e = vote(k.map((i) => r[`Emo Res ${i}`] ?? ''), emo, 'EU', lang);
+      const c = vote(k.map((i) => r[`Cause Res ${i}`] ?? ''), cause, 'EU', lang);
       k.forEach((i) => cmp(r[`Emo Res ${i}`] ?? '', r[`Emo Pred ${i}`], emo, 6));
       k.forEach((i) => cmp(r[`Cause Res ${i}`] ?? '', r[`Cause Pred ${i}`], cause, 6));
       if (e === Number(r['Emo Label']) && c === Number(r['Cause Label'])) right++;
@@ -91,7 +104,7 @@ function scoreFile(file: string, task: string, lang: EmoLanguage): FileScore {
   return { accuracy: (right / rows.length) * 100, parsed, agree };
 }
 
-test('EmoBench replay: Res k text -> masa parse + vote reproduces the published Overall cells', { skip: replay.skip }, () => {
+test('EmoBench replay (upstream policy, 2024-03): Res k text -> masa parse + vote reproduces the published Overall cells', { skip: replay.skip }, () => {
   const map = parseCsv(readFileSync(join(ROOT, 'file_map.csv'), 'utf8'), 'file_map.csv').map((r) => r.record);
   const cells = new Map<string, { task: string; model: string; lang: EmoLanguage; cot: string; published: string; files: string[] }>();
   for (const r of map) {

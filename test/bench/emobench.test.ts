@@ -66,7 +66,7 @@ test('prompts: upstream JSON instruction, "A) ..." choices, both EU questions in
   assert.match(emobench.messages(items[5]!, { index: 0, permutation: null }, both)[1]!.content, /## 问题 2 的选项/);
 });
 
-test('extraction: JSON tolerant of fences, single quotes, extra text; fallbacks as upstream', () => {
+test('robust policy: JSON tolerant of fences, single quotes, extra text; letters in any case; answer cues', () => {
   const ea = sample()[0]!; // 4 choices, gold C
   const x = (r: string) => extractEmoAnswer(r, ea).answer;
   assert.equal(x('{"answer": "C"}'), 'C');
@@ -79,21 +79,64 @@ test('extraction: JSON tolerant of fences, single quotes, extra text; fallbacks 
   assert.equal(x('{"answer": "A"}\nOn second thought:\n{"answer": "C"}'), 'C');
   // broken JSON: key-value regex
   assert.equal(x('"answer": "C",  (no closing brace'), 'C');
-  // no JSON: upstream process_output rules
+  // no JSON: an answer cue, a lone letter line, a choice's full text
   assert.equal(x('(c)'), 'C');
-  assert.equal(x('I choose option b.'), 'B');
-  assert.equal(x('C) Talk with her teacher'), 'C');
+  assert.equal(x('Answer: b.'), 'B');
+  assert.equal(x('C) Talk with her teacher'), 'C'); // a choice label with its option's text
+  assert.equal(x('C) Quit piano lessons'), null); // label and text disagree
   assert.equal(x('talk with her teacher about what went wrong and plan the next performance'), 'C');
   assert.equal(x('c'), 'C');
+  // never process_output's looser rules
+  assert.equal(x('I choose option b.'), null);
+  assert.equal(x('Option (a) is kind but I would not.'), null);
   assert.deepEqual(extractEmoAnswer('I am not sure.', ea), { answer: null, rule: 'none' });
   assert.equal(x('{"answer": "E"}'), null); // out of range
+  assert.equal(x('{"answer": "a bit of both"}'), null); // an article is not a letter
   const eu = sample()[3]!; // gold A / B
   const e = extractEmoAnswer('```json\n{"answer_q1": "A", "answer_q2": "B"}\n```', eu);
   assert.deepEqual([e.answer, e.cause, e.rule], ['A', 'B', 'json']);
-  const f = extractEmoAnswer('Question 1: (a)\nQuestion 2: (b)', eu);
+  const f = extractEmoAnswer('Question 1: Answer: (a)\nQuestion 2: Answer: (b)', eu);
   assert.deepEqual([f.answer, f.cause], ['A', 'B']);
   const g = extractEmoAnswer('{"answer_q1": "A"}', eu);
   assert.deepEqual([g.answer, g.cause], ['A', null]);
+});
+
+// Cases read off src/utils.py parse_json_response and src/data.py @ 3b4f8431.
+test('upstream policy 2025-05: the whole response (or its ```json block) is JSON; the value is the letter exactly', () => {
+  const ea = sample()[0]!;
+  const x = (r: string) => extractEmoAnswer(r, ea, 'upstream').answer;
+  assert.equal(x('{"answer": "C"}'), 'C');
+  assert.equal(x('  {"answer": "C"}\n'), 'C');
+  assert.equal(x('Here it is: ```json\n{"answer": "C"}\n``` done'), 'C');
+  assert.equal(x('Sure! {"answer": "C"}'), null); // text around unfenced JSON
+  assert.equal(x('```\n{"answer": "C"}\n```'), null); // a fence without "json"
+  assert.equal(x("{'answer': 'C'}"), null); // not JSON
+  assert.equal(x('{"answer": "C",}'), null);
+  assert.equal(x('{"result": "C"}'), null);
+  assert.equal(x('(c)'), null);
+  // found but not the gold letter string: scores wrong
+  const t = { index: 0, permutation: null };
+  for (const v of ['c', 'C)', '(C)', 'C) Talk with her teacher']) {
+    const sc = emobench.score(ea, JSON.stringify({ answer: v }), t, both, 'upstream') as TrialScore;
+    assert.deepEqual([sc.extracted, sc.correct], [v, false], v);
+    assert.equal((emobench.score(ea, JSON.stringify({ answer: v }), t, both, 'robust') as TrialScore).correct, true, v);
+  }
+  const eu = sample()[3]!;
+  const e = extractEmoAnswer('{"answer_q1": "A", "answer_q2": "B"}', eu, 'upstream');
+  assert.deepEqual([e.answer, e.cause], ['A', 'B']);
+  assert.equal((emobench.score(eu, '{"answer_q1": "A", "answer_q2": "b"}', t, both, 'upstream') as TrialScore).correct, false);
+});
+
+test('upstream policy 2024-03: process_output on the raw text (4 letters for EA, 6 for both EU questions)', () => {
+  const ea = sample()[0]!;
+  const o: EmoBenchOptions = { ...both, upstream_version: '2024-03' };
+  const t = { index: 0, permutation: null };
+  const sc = (r: string) => emobench.score(ea, r, t, o, 'upstream') as TrialScore;
+  assert.equal(sc('I choose option c.').extracted, 'C');
+  assert.equal(sc('{"answer": "C"}').extracted, null); // the 2024 parser does not read this JSON
+  const eu = sample()[3]!; // 6 emotion choices, 4 cause choices
+  const e = emobench.score(eu, 'Question 1: (a)\nQuestion 2: (e)', t, o, 'upstream') as TrialScore;
+  assert.equal(e.extracted, 'A/E'); // a cause letter past the 4 choices is read, and is wrong
 });
 
 test('process_output port: the 2024 rules in their order', () => {

@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { toShownLetter } from '../../src/bench/choices.js';
 import {
-  extractGpqa,
+  extractGpqaRobust,
+  extractGpqaUpstream,
   GPQA_PASSWORD,
   GPQA_PROMPT_HEAD,
   gpqaDiamond,
   parseGpqaCsv,
   type GpqaOptions,
 } from '../../src/bench/gpqa-diamond.js';
-import type { TrialScore } from '../../src/bench/types.js';
+import { scorePolicies } from '../../src/bench/policies.js';
+import type { PolicyScores, TrialScore } from '../../src/bench/types.js';
 import { samplesDir } from '../../src/core/paths.js';
 import { writeEncryptedZip } from '../../src/core/zip.js';
 import { sharedDatasets } from '../helpers.js';
@@ -107,39 +109,77 @@ test('trials: seeded, recorded, different per repeat, stable across calls', asyn
   assert.deepEqual(gpqaDiamond.trials(item!, { ...opts, shuffle: false }), [{ index: 0, permutation: null }]);
 });
 
-test('extraction: simple-evals pattern first, then documented fallbacks', () => {
+// Cases read off simple-evals gpqa_eval.py @ 9e2fafd1 with common.py @ f517a916:
+// re.search(r"(?i)Answer[ \t]*:[ \t]*\$?([A-D])\$?", text).group(1), compared with the upper-case letter.
+test('upstream policy: the January 2025 simple-evals pattern, case by case', () => {
+  const cases: Array<[string, string | null]> = [
+    ['Step 1...\nAnswer: B', 'B'],
+    ['answer : c', 'c'], // found, but lower case: scores wrong upstream
+    ['Answer:\tD', 'D'],
+    ['Answer: $C$', 'C'], // the revision's LaTeX dollars
+    ['Answer:\nB', null], // the revision no longer crosses a newline (the 2024 \s* did)
+    ['Answer:(D)', null],
+    ['**Answer:** D', null],
+    ['**Answer: D**', 'D'],
+    ['Answer: A\n...on reflection...\nAnswer: D', 'A'], // the first match
+    ['Answer: C.', 'C'],
+    ['Answer: Based on the above, C', 'B'], // a word starting with A-D counts
+    ['Therefore the correct answer is (C).', null],
+    ['so we get \\boxed{B}', null],
+    ['', null],
+  ];
+  for (const [text, answer] of cases) assert.deepEqual(extractGpqaUpstream(text), { answer, rule: answer === null ? 'none' : 'answer-colon' }, text);
+});
+
+test('robust policy: the last cue, bare or wrapped letters, lower case alone, option text; never a word', () => {
+  const shown = ['88.2 m', '44.1 m', '14.7 m', '29.4 m'];
   const cases: Array<[string, string | null, string]> = [
-    ['Step 1...\nAnswer: B', 'B', 'answer-colon'],
-    ['answer : c', 'C', 'answer-colon'],
-    // upstream's pattern does not allow the bracket; the first fallback does
-    ['Answer:(D)', 'D', 'answer-markdown'],
-    // stated twice: the first, as upstream's re.search
-    ['Answer: A\n...on reflection...\nAnswer: D', 'A', 'answer-colon'],
-    // trailing punctuation
-    ['Answer: C.', 'C', 'answer-colon'],
-    // upstream quirk kept: a word starting with A-D right after "Answer:" counts
-    ['Answer: Based on the above, C', 'B', 'answer-colon'],
-    ['**Answer:** D', 'D', 'answer-markdown'],
-    ['**Answer**: (B)', 'B', 'answer-markdown'],
-    ['Therefore the correct answer is (C).', 'C', 'answer-is'],
+    ['Step 1...\nAnswer: B', 'B', 'answer-cue'],
+    ['answer : c', 'C', 'answer-cue'],
+    ['Answer:\nB', 'B', 'answer-cue'],
+    ['Answer:(D)', 'D', 'answer-cue'],
+    ['Answer: $C$', 'C', 'answer-cue'],
+    ['**Answer:** D', 'D', 'answer-cue'],
+    ['**Answer**: (B)', 'B', 'answer-cue'],
+    ['Answer: \\boxed{\\text{C}}', 'C', 'answer-cue'],
+    ['Answer: A\n...on reflection...\nAnswer: D', 'D', 'answer-cue'], // the last cue
+    ['Therefore the correct answer is (C).', 'C', 'answer-cue'],
     ['so we get \\boxed{B}', 'B', 'boxed'],
     ['Lots of reasoning.\n\n(B)', 'B', 'lone-letter'],
     ['Lots of reasoning.\nD.', 'D', 'lone-letter'],
-    // a letter inside prose is not an answer
+    ['The ball falls for 3 s.\nAnswer: 44.1 m', 'B', 'option-text'],
+    // never the first letter of a word, an article or a pronoun, nor a letter in prose
+    ['Answer: Based on the above, it is unclear', null, 'none'],
+    ['The answer is a combination of effects.', null, 'none'],
     ['Option B seems plausible but C is better.', null, 'none'],
-    // the full option text without a letter
-    ['The distance is 44.1 m.', null, 'none'],
+    ['The distance is 44.1 m, I think.', null, 'none'],
     ['', null, 'none'],
   ];
-  for (const [text, answer, rule] of cases) assert.deepEqual(extractGpqa(text), { answer, rule }, text);
-  assert.deepEqual(extractGpqa('**Answer:** D', false), { answer: null, rule: 'none' });
+  for (const [text, answer, rule] of cases) assert.deepEqual(extractGpqaRobust(text, shown), { answer, rule }, text);
+  // fallbacks=false: the answer cue alone
+  assert.deepEqual(extractGpqaRobust('so we get \\boxed{B}', shown, false), { answer: null, rule: 'none' });
+});
+
+test('policies disagree where the issue says: lower case, newline, bold, bracket', async () => {
+  const [item] = await gpqaDiamond.load(join(samplesDir(), 'GPQA'), opts);
+  const trial = { index: 0, permutation: null };
+  for (const r of ['answer: a', 'Answer:\nA', '**Answer:** A', 'Answer: (A)']) {
+    const both = scorePolicies(gpqaDiamond, item!, r, trial, opts) as PolicyScores;
+    assert.equal(both.upstream.correct, false, r);
+    assert.equal(both.robust.correct, true, r);
+  }
+  const lower = gpqaDiamond.score(item!, 'answer: a', trial, opts, 'upstream') as TrialScore;
+  assert.equal(lower.extracted, 'a');
+  const both = scorePolicies(gpqaDiamond, item!, 'Answer: A', trial, opts) as PolicyScores;
+  assert.ok(both.upstream.correct && both.robust.correct);
 });
 
 test('scoring maps the shown letter back through the permutation', async () => {
   const [item] = await gpqaDiamond.load(join(samplesDir(), 'GPQA'), opts);
   const trial = { index: 2, permutation: [2, 0, 3, 1] };
   const right = (await gpqaDiamond.score(item!, 'Answer: B', trial, opts)) as TrialScore;
-  assert.deepEqual(right, { extracted: 'A', rule: 'answer-colon', gold: 'A', correct: true, status: 'answered', detail: 'shown gold B' });
+  assert.deepEqual(right, { extracted: 'A', rule: 'answer-cue', gold: 'A', correct: true, status: 'answered', detail: 'shown gold B' });
+  assert.equal(((await gpqaDiamond.score(item!, 'Answer: B', trial, opts, 'upstream')) as TrialScore).rule, 'answer-colon');
   const wrong = (await gpqaDiamond.score(item!, 'Answer: A', trial, opts)) as TrialScore;
   assert.equal(wrong.extracted, 'C');
   assert.equal(wrong.correct, false);

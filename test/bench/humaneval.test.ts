@@ -9,13 +9,16 @@ import { MasaError } from '../../src/core/errors.js';
 import {
   buildProgram,
   extractCode,
+  findCodeUpstream,
   humaneval,
   HUMANEVAL_DEFAULTS,
   loadHumanEval,
   parseHumanEval,
   promptPreamble,
+  upstreamProgram,
   type HumanEvalItem,
 } from '../../src/bench/humaneval.js';
+import { scorePolicies } from '../../src/bench/policies.js';
 import { getBenchmark } from '../../src/bench/registry.js';
 import { meanPassAtK, passAtK } from '../../src/bench/passk.js';
 
@@ -166,4 +169,30 @@ test('score (sandbox): sample canonical solutions pass; empty, broken, wrong and
   );
   assert.equal(chat.status, 'passed', chat.detail);
   assert.equal(chat.rule, 'fenced-function');
+});
+
+// Cases read off simple-evals humaneval_eval.py find_code @ 093107e0 and human-eval's check_program.
+test('upstream policy: find_code keeps the first ```python block and cuts through the first ":\\n    "', () => {
+  assert.equal(findCodeUpstream('Here:\n```python\ndef f(x):\n    return x\n```\nmore\n```python\nx = 1\n```'), '    return x\n');
+  // no "```python\n" block: the whole response; no ":\n    ": find() is -1 and the first character goes
+  assert.equal(findCodeUpstream('```py\ndef f(x):\n    return x\n```'), '    return x\n```');
+  assert.equal(findCodeUpstream('return 1'), 'eturn 1');
+  // a helper before the entry point: the cut lands inside the helper
+  assert.equal(findCodeUpstream('```python\ndef helper(x):\n    return x\n\ndef f(x):\n    return helper(x)\n```'), '    return x\n\ndef f(x):\n    return helper(x)\n');
+  const it = items[0]!;
+  assert.equal(upstreamProgram(it, '    return 0\n'), `${it.prompt}    return 0\n\n${it.test}\ncheck(${it.entry_point})`);
+});
+
+test('policies (sandbox): a helper before the entry point passes robust, fails upstream; one run when both build the same program', async () => {
+  const it = byId('Sample/0');
+  const withHelper =
+    '```python\ndef is_vowel(ch: str) -> bool:\n    return ch.lower() in "aeiou"\n\n\ndef count_vowels(text: str) -> int:\n    return sum(1 for ch in text if is_vowel(ch))\n```';
+  const both = await scorePolicies(humaneval, it, withHelper, trial, HUMANEVAL_DEFAULTS);
+  assert.equal(both.robust.status, 'passed', both.robust.detail);
+  assert.notEqual(both.upstream.status, 'passed');
+  assert.equal(both.upstream.rule, 'find-code');
+  // The canonical whole function in a python block passes both.
+  const plain = `\`\`\`python\n${it.prompt}${it.canonical_solution}\`\`\``;
+  const ok = await scorePolicies(humaneval, it, plain, trial, HUMANEVAL_DEFAULTS);
+  assert.deepEqual([ok.upstream.correct, ok.robust.correct], [true, true]);
 });

@@ -177,3 +177,16 @@ test('replay: Math-Verify, hendrycks and MARIO_EVAL equivalence tables pass exce
   // The exceptions stay a small minority.
   assert.ok(exceptions.length / cases.length < 0.12, `${exceptions.length} exceptions of ${cases.length}`);
 });
+
+test('decimal comma: an option, off by default; it never turns thousands or lists into decimals', () => {
+  const on = { decimalComma: true };
+  for (const [p, g] of [['1,5', '1.5'], ['1000,99', '1000.99'], ['0,111', '0.111'], ['2,74', '2.74'], ['-3,25', '-3.25']]) {
+    assert.equal(checkEquivalence(p!, g!).verdict, 'different', `${p} off`);
+    assert.equal(checkEquivalence(p!, g!, on).verdict, 'equal', `${p} on`);
+  }
+  assert.equal(checkEquivalence('1,000', '1000', on).verdict, 'equal');
+  assert.equal(checkEquivalence('1,000', '1', on).verdict, 'different');
+  assert.equal(checkEquivalence('1, 2', '2, 1', on).verdict, 'equal'); // a list stays a list
+  assert.equal(checkEquivalence('1,2,3', '1.2', on).verdict, 'different');
+  assert.equal(checkEquivalence('1,5', '15', on).verdict, 'different');
+});

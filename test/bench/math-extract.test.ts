@@ -30,6 +30,14 @@ const cases: Array<[response: string, answer: string | null, rule: string]> = [
   ['Result: \\(\\sqrt{2}\\)', '\\sqrt{2}', 'math-span'],
   ['So we compute\n\\[ 2^{10} = 1024 \\]', '2^{10} = 1024', 'math-span'],
   ['there are 12 distinct sequences', '12', 'last-number'],
+  // a stated final answer beats the last math span of the working
+  ['So $d = \\frac{90}{n}$ for each divisor. Therefore, there are 12 distinct sequences. I hope it is correct.', '12', 'stated-number'],
+  ['We get $$\\frac{\\Delta x}{x} \\geq 2.$$ Therefore, the error increases by 100%.', '100', 'stated-number'],
+  ['Thus $x = 5$.', 'x = 5', 'math-span'],
+  ['Therefore $x = 2$ and later we check $x^2 = 4$.', 'x^2 = 4', 'math-span'],
+  // boxes joined across a short labelled connective, not across a revision
+  ['$$\\boxed{(3, 3)} \\text{ for part (a) and } \\boxed{(1, 1)}$$', '(3, 3), (1, 1)', 'boxed'],
+  ['\\boxed{1} papers and \\boxed{2} bins', '1, 2', 'boxed'],
   ['the code AZYUK2A', null, 'none'],
   ['I do not know.', null, 'none'],
 ];

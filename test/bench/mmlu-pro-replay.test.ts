@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { listZip, readZipEntry } from '../../src/core/zip.js';
-import { extractMmluPro, mmluProItemFromRecord, mmluPro } from '../../src/bench/mmlu-pro.js';
+import { extractMmluProUpstream, mmluProItemFromRecord, mmluPro } from '../../src/bench/mmlu-pro.js';
 import { sharedReplay } from '../helpers.js';
 
 const { dir, skip } = sharedReplay();
@@ -31,7 +31,7 @@ function* rows(file: string): Generator<Row[]> {
   }
 }
 
-test('MMLU-Pro replay: Llama-3-70B 52.01% raw and 52.78% (README) with random_guess, through masa scoring', { skip }, async () => {
+test('MMLU-Pro replay (upstream policy): Llama-3-70B 52.01% raw and 52.78% (README) with random_guess, through masa scoring', { skip }, async () => {
   const file = join(folder, 'model_outputs_Meta-Llama-3-70B_5shots.zip');
   let correct = 0;
   let guessed = 0;
@@ -41,8 +41,8 @@ test('MMLU-Pro replay: Llama-3-70B 52.01% raw and 52.78% (README) with random_gu
     for (const r of arr) {
       const item = mmluProItemFromRecord(r, `${file}:${r.question_id}`);
       const trial = { index: 0, permutation: null };
-      const raw = await mmluPro.score(item, r.generated_text, trial, { shots: 5, fallbacks: false, random_guess: false, patches: 'none' });
-      const g = await mmluPro.score(item, r.generated_text, trial, { shots: 5, fallbacks: false, random_guess: true, patches: 'none' });
+      const raw = await mmluPro.score(item, r.generated_text, trial, { shots: 5, fallbacks: false, random_guess: false, patches: 'none' }, 'upstream');
+      const g = await mmluPro.score(item, r.generated_text, trial, { shots: 5, fallbacks: false, random_guess: true, patches: 'none' }, 'upstream');
       n++;
       if (raw.correct) correct++;
       if (g.correct) guessed++;
@@ -118,8 +118,8 @@ test(`MMLU-Pro replay: stored pred reproduced for 9 models x 12,032 items; full 
       for (const r of arr) {
         n++;
         // The 2024 runs applied only the first rule ("answer is (X)").
-        if (extractMmluPro(r.generated_text, false).answer !== (r.pred ?? null)) mismatches++;
-        const e = extractMmluPro(r.generated_text, true);
+        if (extractMmluProUpstream(r.generated_text, false).answer !== (r.pred ?? null)) mismatches++;
+        const e = extractMmluProUpstream(r.generated_text, true);
         // With the current fallback chain, rule 1 still decides every stored pred.
         if (r.pred && (e.rule !== 'answer-is' || e.answer !== r.pred)) mismatches++;
         full.push([e.answer, e.rule]);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   applyPatches,
-  extractMmluPro,
+  extractMmluProRobust,
+  extractMmluProUpstream,
   mmluPro,
   mmluProItemFromRecord,
   mmluProHeader,
@@ -104,7 +105,8 @@ test('5-shot prompt: the first 5 validation exemplars of the same category, with
   assert.deepEqual(mmluPro.generation(five).stop, ['Question:']);
 });
 
-test('extraction: the upstream chain and its rule names', () => {
+// Cases read off evaluate_from_local.py @ 7478e268 (extract_answer -> extract_again -> extract_final).
+test('upstream policy: the chain and its rule names, case by case', () => {
   const cases: Array<[string, string | null, string]> = [
     ['Reasoning... the answer is (C).', 'C', 'answer-is'],
     ['so the answer is D', 'D', 'answer-is'],
@@ -131,16 +133,42 @@ test('extraction: the upstream chain and its rule names', () => {
     ['The speed is 60 km/h.', null, 'none'],
     ['', null, 'none'],
   ];
-  for (const [text, answer, rule] of cases) assert.deepEqual(extractMmluPro(text), { answer, rule }, text);
+  for (const [text, answer, rule] of cases) assert.deepEqual(extractMmluProUpstream(text), { answer, rule }, text);
   // The 2024 runs used rule 1 only.
-  assert.deepEqual(extractMmluPro('Answer: F', false), { answer: null, rule: 'none' });
+  assert.deepEqual(extractMmluProUpstream('Answer: F', false), { answer: null, rule: 'none' });
+});
+
+test('robust policy: the last cue in any case and wrapping, never a letter out of prose', () => {
+  const ten = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+  const cases: Array<[string, string | null, string]> = [
+    ['Reasoning... the answer is (C).', 'C', 'answer-cue'],
+    ['the answer is (B). Wait, no: the answer is (C).', 'C', 'answer-cue'], // the last cue
+    ['The Answer is (D)', 'D', 'answer-cue'],
+    ['the answer is (b)', 'B', 'answer-cue'],
+    ['**Answer:** $\\boxed{H}$', 'H', 'answer-cue'],
+    ['Answer: F\nlater Answer: G', 'G', 'answer-cue'],
+    ['so we get \\boxed{E}', 'E', 'boxed'],
+    ['Long working.\n\n(J)', 'J', 'lone-letter'],
+    ['Long working. Answer: h', 'H', 'answer-cue'],
+    // upstream's prose letters are not answers here
+    ['Between (B) and (D), I pick the second one: (D).', null, 'none'],
+    ['So I would go with the second option.', null, 'none'],
+    ['the answer is I think (C)', null, 'none'],
+    ['the answer is a tricky one', null, 'none'],
+    ['', null, 'none'],
+  ];
+  for (const [text, answer, rule] of cases) assert.deepEqual(extractMmluProRobust(text, ten), { answer, rule }, text);
+  // an option's full text after the cue
+  assert.deepEqual(extractMmluProRobust('Answer: 60 km/h', ['30 km/h', '60 km/h']), { answer: 'B', rule: 'option-text' });
 });
 
 test('scoring: no answer is wrong by default; random_guess reproduces upstream\'s fixed guess', () => {
   const item: MmluProItem = mmluProItemFromRecord(record(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'], 'G'), 'x:1');
   const s = mmluPro.score(item, 'no idea', trial, opts) as ReturnType<typeof mmluPro.score> & { correct: boolean };
   assert.deepEqual(s, { extracted: null, rule: 'none', gold: 'G', correct: false, status: 'unanswered' });
-  const g = mmluPro.score(item, 'no idea', trial, { ...opts, random_guess: true }) as { extracted: string; correct: boolean; rule: string };
+  const g = mmluPro.score(item, 'no idea', trial, { ...opts, random_guess: true }, 'upstream') as { extracted: string; correct: boolean; rule: string };
+  // The robust policy never guesses.
+  assert.equal((mmluPro.score(item, 'no idea', trial, { ...opts, random_guess: true }, 'robust') as { extracted: string | null }).extracted, null);
   assert.equal(g.extracted, 'G');
   assert.equal(g.correct, true);
   assert.equal(g.rule, 'none+random-guess');
@@ -149,7 +177,8 @@ test('scoring: no answer is wrong by default; random_guess reproduces upstream\'
   const r = mmluPro.score(item, null, trial, opts) as { rule: string; correct: boolean };
   assert.equal(r.rule, 'no-response');
   const small = mmluProItemFromRecord(record(['a', 'b', 'c'], 'A'), 'x:2');
-  assert.equal((mmluPro.score(small, 'the answer is (J)', trial, opts) as { status: string }).status, 'out-of-range');
+  assert.equal((mmluPro.score(small, 'the answer is (J)', trial, opts, 'upstream') as { status: string }).status, 'out-of-range');
+  assert.equal((mmluPro.score(small, 'the answer is (J)', trial, opts, 'robust') as { extracted: string | null }).extracted, null);
 });
 
 test('patches 2025-10: the maintainers\' record replacements, applied by question_id in their order', { skip: shared.skip }, async () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { toShownLetter } from '../../src/bench/choices.js';
 import {
-  extractTomAnswer,
+  extractTomRobust,
+  extractTomUpstream,
   loadTomBench,
   macroAverage,
   majorityVote,
@@ -35,31 +36,54 @@ function accuracy(items: TomBenchItem[], answer: (it: TomBenchItem, t: Trial) =>
   return sum / items.length;
 }
 
-test('extraction follows the upstream order: [[X]], [X], last standalone letter', () => {
-  assert.deepEqual(extractTomAnswer('[[C]]', 4), { answer: 'C', rule: 'double-bracket' });
-  assert.deepEqual(extractTomAnswer('Reasoning... the answer is [B].', 4), { answer: 'B', rule: 'bracket' });
-  assert.deepEqual(extractTomAnswer('I would pick D', 4), { answer: 'D', rule: 'last-letter' });
-  // answer stated twice: the last bracketed letter is the final answer
-  assert.equal(extractTomAnswer('At first [[A]] seems right, but on reflection [[C]].', 4).answer, 'C');
-  assert.equal(extractTomAnswer('[[B]]\n\nSo my answer is [[B]].', 4).answer, 'B');
-  // double brackets beat single ones and bare letters anywhere in the text
-  assert.equal(extractTomAnswer('[A] is tempting. D is wrong. Final: [[B]]', 4).answer, 'B');
-  // letters inside words do not count (upstream's character scan would read "Based" as B)
-  assert.equal(extractTomAnswer('Based on the story, Anna thinks so. C', 4).answer, 'C');
-  assert.deepEqual(extractTomAnswer('Based on the story, Anna would be upset.', 4), { answer: null, rule: 'none' });
-  // lowercase inside double brackets, trailing punctuation, parentheses
-  assert.equal(extractTomAnswer('[[b]]', 4).answer, 'B');
-  assert.equal(extractTomAnswer('The answer is B.', 4).answer, 'B');
-  assert.equal(extractTomAnswer('(B)', 4).answer, 'B');
-  // a bare lowercase letter is not an answer (as upstream)
-  assert.equal(extractTomAnswer('the answer is b', 4).answer, null);
-  // out of the item's range: a 2-option item cannot answer C or D
-  assert.deepEqual(extractTomAnswer('[[C]]', 2), { answer: null, rule: 'none' });
-  assert.equal(extractTomAnswer('[[C]] or maybe [[A]]', 2).answer, 'A');
-  // full option text without a letter: no answer; upstream's default A is an option
-  assert.deepEqual(extractTomAnswer('In the blue cupboard', 4), { answer: null, rule: 'none' });
-  assert.deepEqual(extractTomAnswer('In the blue cupboard', 4, 'A'), { answer: 'A', rule: 'default' });
-  assert.deepEqual(extractTomAnswer('', 4), { answer: null, rule: 'none' });
+// Cases read off get_results.py extract_answer @ 2c27b147, branch by branch.
+test('upstream policy: extract_answer case by case', () => {
+  const x = (r: string, d: 'none' | 'A' = 'none') => extractTomUpstream(r, d);
+  assert.deepEqual(x('[[C]]'), { answer: 'C', rule: 'double-bracket' });
+  // the if-chain prefers A over B over C over D, wherever each stands
+  assert.equal(x('At first [[C]] seems right, but on reflection [[A]].').answer, 'A');
+  assert.equal(x('At first [[A]] seems right, but on reflection [[C]].').answer, 'A');
+  assert.deepEqual(x('Reasoning... the answer is [B].'), { answer: 'B', rule: 'bracket' });
+  assert.equal(x('[A] is tempting. D is wrong. Final: [[B]]').answer, 'B');
+  // else the LAST capital A-D anywhere, inside words too
+  assert.deepEqual(x('I would pick D'), { answer: 'D', rule: 'last-capital' });
+  assert.equal(x('Based on the story, Anna would be upset.').answer, 'A');
+  assert.equal(x('Based on the story, she would be upset.').answer, 'B');
+  assert.equal(x('the answer is b').answer, null); // lower case never counts
+  assert.equal(x('[[b]]').answer, null); // nor in brackets
+  // upstream answers "A" when nothing is found; masa only with defaultAnswer 'A'
+  assert.deepEqual(x('in the blue cupboard'), { answer: null, rule: 'none' });
+  assert.deepEqual(x('in the blue cupboard', 'A'), { answer: 'A', rule: 'default' });
+  assert.deepEqual(x(''), { answer: null, rule: 'none' });
+});
+
+test('robust policy: the last bracketed letter in any case, cues, never a letter out of prose', () => {
+  const x = (r: string, n = 4, shown: string[] = []) => extractTomRobust(r, n, shown);
+  assert.deepEqual(x('[[C]]'), { answer: 'C', rule: 'double-bracket' });
+  assert.equal(x('At first [[A]] seems right, but on reflection [[C]].').answer, 'C');
+  assert.equal(x('[[B]]\n\nSo my answer is [[B]].').answer, 'B');
+  assert.equal(x('[A] is tempting. D is wrong. Final: [[B]]').answer, 'B');
+  assert.equal(x('[[b]]').answer, 'B');
+  assert.equal(x('[[ c ]]').answer, 'C');
+  assert.deepEqual(x('Reasoning... the answer is [B].'), { answer: 'B', rule: 'bracket' });
+  assert.deepEqual(x('The answer is B.'), { answer: 'B', rule: 'answer-cue' });
+  assert.deepEqual(x('the answer is b'), { answer: 'B', rule: 'answer-cue' });
+  assert.deepEqual(x('(B)'), { answer: 'B', rule: 'lone-letter' });
+  assert.deepEqual(x('Anna knows.\nAnswer: In the blue cupboard', 4, ['In the red box', 'In the blue cupboard', 'Nowhere', 'Outside']), { answer: 'B', rule: 'option-text' });
+  // no letter out of prose, no default
+  assert.deepEqual(x('I would pick D'), { answer: null, rule: 'none' });
+  assert.deepEqual(x('Based on the story, Anna would be upset.'), { answer: null, rule: 'none' });
+  // out of a 2-option item's range
+  assert.deepEqual(x('[[C]]', 2), { answer: null, rule: 'none' });
+  assert.equal(x('[[C]] or maybe [[A]]', 2).answer, 'A');
+  assert.deepEqual(x(''), { answer: null, rule: 'none' });
+});
+
+test('policies on an item: a letter past a 2-option item maps to nothing upstream', () => {
+  const it = loadTomBench(join(samplesDir(), 'ToMBench')).find((i) => i.id === 'Faux-pas Recognition Test#1')!;
+  const t = tombench.trials(it, opts)[0]!;
+  const up = tombench.score(it, '[[C]]', t, opts, 'upstream') as TrialScore;
+  assert.deepEqual([up.extracted, up.correct, up.status], [null, false, 'out-of-range']);
 });
 
 test('majority vote: most common, ties to the first seen, no-answer can win', () => {

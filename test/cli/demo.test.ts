@@ -25,7 +25,7 @@ test('masa demo runs the whole pipeline on the simulator: logs, scores, every fi
   assert.ok(scores.length > 1 + 7 * 5, `one row per model and benchmark (${scores.length - 1})`);
   assert.ok(scores.slice(1).every((l) => l.startsWith('sim/')));
   const files = readdirSync(figures);
-  for (const stem of ['fig1-benchmark-groups', 'fig3-sa-vs-ma', 'fig5-accuracy-heatmap', 'fig10-four-pillars', 'fig11-pillar-heatmap', 'fig12-crossplay-heatmap']) {
+  for (const stem of ['fig1-benchmark-groups', 'fig3-sa-vs-ma', 'fig5-accuracy-heatmap', 'fig11-four-pillars', 'fig12-pillar-heatmap', 'fig13-crossplay-heatmap']) {
     for (const ext of ['html', 'svg', 'png']) assert.ok(files.includes(`${stem}.${ext}`), `${stem}.${ext}`);
   }
   assert.match(readFileSync(join(figures, 'fig3-sa-vs-ma.svg'), 'utf8'), /SYNTHETIC DATA/);

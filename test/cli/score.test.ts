@@ -50,7 +50,8 @@ test('mmlu-pro end to end: gold answers score 1.0, a constant letter scores near
   assert.equal(Object.keys(s.subscores as object).join(), 'category');
   const verdicts = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(verdicts.length, 12032);
-  assert.deepEqual(Object.keys(verdicts[0]).sort(), ['correct', 'extracted', 'gold', 'id', 'permutation', 'rule', 'status', 'trial']);
+  assert.deepEqual(Object.keys(verdicts[0]).sort(), ['correct', 'extracted', 'extraction', 'gold', 'id', 'permutation', 'policies', 'rule', 'status', 'trial']);
+  assert.deepEqual(Object.keys(verdicts[0].policies).sort(), ['robust', 'upstream']);
 
   const constant = writeJsonl('mp-const.jsonl', items.map((i) => ({ id: String(i.question_id), response: 'the answer is (C)' })));
   const c = lastJson(masa('score', '--bench', 'mmlu-pro', '--responses', constant, '--data', shared.dir!, '--json').stdout);
@@ -151,7 +152,7 @@ test('text summary on the samples', () => {
   ]);
   const r = masa('score', '--bench', 'mmlu-pro', '--responses', f, '--data', resolve('data/samples'));
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /accuracy: 1\/2 = 50\.00%/);
+  assert.match(r.stdout, /accuracy \(robust\): 1\/2 = 50\.00%/);
   assert.match(r.stdout, /category=history: 0\/1/);
   assert.match(r.stdout, /4 of 6 items had no response/);
 });
@@ -179,7 +180,7 @@ test('rescore scores with bounded concurrency and keeps verdicts in input order'
   const opts = { ...(base.defaultOptions as Record<string, unknown>) };
   const sequential = await rescore(base, items, lines, opts, { concurrency: 1 });
   const parallel = await rescore(slow, items, lines, opts, { concurrency: 4 });
-  assert.equal(peak, 4, 'four scored at once, never more');
+  assert.equal(peak, 8, 'four responses scored at once (both policies each), never more');
   assert.deepEqual(parallel.verdicts, sequential.verdicts);
   assert.deepEqual(parallel.summary, sequential.summary);
   assert.deepEqual(parallel.verdicts.map((v) => v.id), lines.map((l) => l.line.id));

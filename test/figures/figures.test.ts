@@ -9,6 +9,7 @@ import { accuracyHeatmap } from '../../src/figures/accuracy-heatmap.js';
 import { FIGURE_BUILDERS, buildFigures } from '../../src/figures/all-figures.js';
 import { benchmarkGroupsTable } from '../../src/figures/benchmark-groups-table.js';
 import { elasticityIntervals } from '../../src/figures/elasticity-intervals.js';
+import { extractionPolicies } from '../../src/figures/extraction-policies.js';
 import { figureData, groupChance } from '../../src/figures/figure-data.js';
 import { generationDeltasTable } from '../../src/figures/generation-deltas-table.js';
 import { generationTrends } from '../../src/figures/generation-trends.js';
@@ -237,4 +238,26 @@ test('a scores table without chance and generation_rank columns still draws: ran
   const spec = saVsMa(d);
   assert.equal((spec.layout.shapes as unknown[]).length, 0);
   assert.equal(buildFigures(d, { resamples: 200 }).figures.length, FIGURE_BUILDERS.length);
+});
+
+test('extraction-policies figure: one panel per benchmark, both parsers per model, nothing without the columns', () => {
+  const spec = extractionPolicies(data);
+  assert.equal(spec.name, 'fig10-extraction-policies');
+  const ups = traces(spec).filter((t) => t.name === 'upstream parser');
+  const robs = traces(spec).filter((t) => t.name === 'robust parser');
+  assert.equal(ups.length, 7);
+  assert.equal(robs.length, 7);
+  // The coordinationqa panel shows each model's two columns from the table.
+  const k = data.benchmarks.findIndex((b) => b.id === 'coordinationqa');
+  const recs = fixtureRecords({ seed: 7 }).filter((r) => r.benchmark === 'coordinationqa');
+  const first = recs.find((r) => r.model === data.models[0]!.model)!;
+  const row = (robs[k]!.y as string[]).indexOf(String(first.model).replace(/^sim\//, ''));
+  close((ups[k]!.x as number[])[row]!, first.accuracy_upstream as number);
+  close((robs[k]!.x as number[])[row]!, first.accuracy_robust as number);
+  const stats = spec.stats!.benchmarks as Record<string, { mean_difference: number }>;
+  assert.ok(stats.coordinationqa!.mean_difference > 0);
+  const without = figureData(fixtureRecords({ seed: 7, policies: false }));
+  assert.equal(without.policyTidy, null);
+  assert.equal(extractionPolicies(without).data.length, 0);
+  assert.ok(buildFigures(without, { resamples: 200 }).skipped.some((s) => s.name === 'fig10-extraction-policies'));
 });

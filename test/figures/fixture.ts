@@ -2,7 +2,9 @@
  * A seeded synthetic scores table for figure tests: the catalog's in-scope models, seven
  * benchmarks, accuracies drawn from a chance-floored logistic in log size and generation
  * (steep for SA, shallow for MA-U, flat for MA-P) plus binomial-sized noise. Rows are typed
- * as load-scores types a CSV, and the same rows can be written as a CSV for the CLI.
+ * as load-scores types a CSV, and the same rows can be written as a CSV for the CLI. Each row
+ * also has both extraction policies' columns: robust = accuracy, upstream a seeded few points
+ * lower (test data for the figures and the sensitivity table, not a claim about any parser).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -48,10 +50,14 @@ export interface FixtureOptions {
   models?: number;
   /** Add the games' rows (default true). */
   games?: boolean;
+  /** Add accuracy_upstream / accuracy_robust columns (default true). */
+  policies?: boolean;
 }
 
 export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
   const rng = mulberry32(opts.seed ?? 7);
+  // Its own stream, so the accuracies are the same with or without the policy columns.
+  const drops = mulberry32((opts.seed ?? 7) + 1000);
   const synthetic = opts.synthetic ?? true;
   let catalog = loadCatalog().filter((m) => m.in_paper_scope);
   if (opts.models !== undefined) catalog = catalog.slice(0, opts.models);
@@ -88,6 +94,7 @@ export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
         chance: b.chance,
         partner: '',
         canonical: true,
+        ...(opts.policies === false ? {} : policyColumns(acc, se, b.n, drops.next() * (b.group === 'MA-P' ? 0.12 : 0.03))),
       });
     }
     if (opts.games === false) continue;
@@ -124,6 +131,23 @@ export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
     }
   }
   return out;
+}
+
+function policyColumns(acc: number, se: number, n: number, drop: number): ScoreRecord {
+  const u = Math.max(0, Math.round((acc - drop) * n) / n);
+  const ue = Math.sqrt((u * (1 - u)) / n);
+  return {
+    extraction: 'robust',
+    accuracy_upstream: u,
+    stderr_upstream: ue,
+    ci_low_upstream: Math.max(0, u - 1.96 * ue),
+    ci_high_upstream: Math.min(1, u + 1.96 * ue),
+    accuracy_robust: acc,
+    stderr_robust: se,
+    ci_low_robust: Math.max(0, acc - 1.96 * se),
+    ci_high_robust: Math.min(1, acc + 1.96 * se),
+    rescored: 0,
+  };
 }
 
 export function fixtureCsv(records: readonly ScoreRecord[]): string {

@@ -34,6 +34,13 @@ test('report page: statistics with intervals, every claim with a verdict, synthe
   assert.ok(stats.elasticity.every((e) => html.includes(e.result.slope.toFixed(3))));
   assert.ok(html.includes('figure one'));
   assert.doesNotMatch(html, /<script|<link|\ssrc=|href="http/i);
+  // The parser sensitivity table: every headline statistic, flagged ones marked.
+  assert.ok(stats.sensitivity && stats.sensitivity.stats.length >= 15);
+  assert.match(html, /<h2 id="sensitivity">Sensitivity to the answer parser<\/h2>/);
+  for (const x of stats.sensitivity.stats) assert.ok(html.includes(x.statistic.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')), x.statistic);
+  assert.equal((html.match(/class="s-changes"/g) ?? []).length, stats.sensitivity.flagged);
+  const one = figureData(fixtureRecords({ seed: 7, policies: false }), 'old.csv');
+  assert.match(reportHtml(reportStats(one, { resamples: 200, permutations: 200 }), [], { source: 'old.csv', generated: 'now' }), /holds one extraction policy only/);
   const real = figureData(fixtureRecords({ seed: 7, synthetic: false }), 'real.csv');
   const realHtml = reportHtml(reportStats(real, { resamples: 200, permutations: 200 }), [], { source: 'real.csv', generated: 'now' });
   assert.doesNotMatch(realHtml, /class="banner"/);

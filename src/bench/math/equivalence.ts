@@ -1,8 +1,11 @@
 /**
  * Is a predicted final answer equivalent to the gold one? normalise → parse → compare with
- * structure: unordered answer lists and sets, ordered tuples, intervals whose open/closed ends
- * matter, unions, matrices, relations (equal up to a constant factor; inequalities up to a
- * positive one), ±, infinity; scalars exactly (BigInt rationals) when rational, else in complex
+ * structure: unordered answer lists and sets, ordered tuples (the gold's form decides which: a
+ * gold "(1,3)" takes a predicted "{1,3}" or "1, 3" in the order written, a gold list or set takes a
+ * predicted tuple's entries in any order), intervals whose open/closed ends matter, unions,
+ * matrices (a predicted sum, difference, scalar multiple or product of matrices is evaluated
+ * first, then compared entry by entry), relations (equal up to a constant factor; inequalities up
+ * to a positive one), ±, infinity; scalars exactly (BigInt rationals) when rational, else in complex
  * floating point with a relative tolerance scaled by the size of the terms, and expressions
  * with variables by randomised identity testing at seeded points. Every call is bounded in
  * time and size; what cannot be decided is reported as 'undecided' (scored wrong).
@@ -32,6 +35,8 @@ export interface EquivalenceOptions {
   maxLength?: number;
   /** Work budget in evaluation steps (default 60,000); deterministic, unlike the time limit. */
   maxSteps?: number;
+  /** Read a comma between digits that cannot separate thousands as a decimal point (default false). */
+  decimalComma?: boolean;
 }
 
 interface Ctx {
@@ -65,8 +70,8 @@ export function checkEquivalence(pred: string, gold: string, opts: EquivalenceOp
   }
   const ctx: Ctx = { budget: makeBudget(opts.timeMs, undefined, opts.maxSteps), tol: opts.tolerance ?? 1e-9, reason: '' };
   try {
-    const np = normalizeAnswer(pred);
-    const ng = normalizeAnswer(gold);
+    const np = normalizeAnswer(pred, { decimalComma: opts.decimalComma });
+    const ng = normalizeAnswer(gold, { decimalComma: opts.decimalComma });
     if (np.text === '' ) return { verdict: 'different', reason: 'empty prediction' };
     if (compact(np.text) === compact(ng.text) && np.percent === ng.percent) {
       return { verdict: 'equal', reason: 'identical after normalisation' };
@@ -260,6 +265,12 @@ function relToInterval(n: Node): Node | null {
   }
 }
 
+/** A list of one-variable inequalities as the union of their intervals, or null. */
+function listAsUnion(n: Extract<Node, { k: 'list' }>): Node | null {
+  const items = n.items.map(relToInterval);
+  return items.every((x): x is Node => x !== null) ? { k: 'union', items } : null;
+}
+
 /** Compares prediction p with gold g. */
 function compare(p: Node, g: Node, ctx: Ctx): V {
   checkTime(ctx.budget, 4);
@@ -285,6 +296,28 @@ function compare(p: Node, g: Node, ctx: Ctx): V {
   if (g.k === 'rel') {
     const s = stripLabel(g) ?? relToInterval(g);
     return s ? compare(p, s, ctx) : NE('a non-relation against a relation');
+  }
+  // Matrix arithmetic in an answer: evaluate it, then compare entry by entry.
+  const pm = p.k === 'bin' || p.k === 'neg' ? asMatrix(p, ctx) : null;
+  const gm = g.k === 'bin' || g.k === 'neg' ? asMatrix(g, ctx) : null;
+  let pn: Node = pm ?? p;
+  let gn: Node = gm ?? g;
+  // "x < -1 or x > 1" is the union of the intervals its inequalities describe.
+  if (gn.k === 'union' && pn.k === 'list') pn = listAsUnion(pn) ?? pn;
+  if (pn.k === 'union' && gn.k === 'list') gn = listAsUnion(gn) ?? gn;
+  return compareStructures(pn, gn, ctx);
+}
+
+/** Compares prediction and gold past relations: collections, unions, tuples, matrices, text, scalars. */
+function compareStructures(p: Node, g: Node, ctx: Ctx): V {
+  // The gold's form decides whether order matters.
+  const ordered = (t: Node): t is Extract<Node, { k: 'tuple' }> => t.k === 'tuple' && t.open === '(' && t.close === ')' && t.items.length >= 2;
+  if (ordered(g) && (p.k === 'set' || p.k === 'list') && p.items.length === g.items.length) {
+    const entries = g.items;
+    return all(p.items.map((x, i) => compare(x, entries[i]!, ctx)), 'tuple (the gold is ordered; entries taken as written)');
+  }
+  if ((g.k === 'set' || g.k === 'list') && ordered(p) && g.items.every(isScalar) && p.items.every(isScalar)) {
+    return matchUnordered(p.items, members(g)!, ctx, 'answer set (the gold is unordered; tuple entries in any order)');
   }
   // Unordered collections: answer lists, sets, ± expansions.
   const pm = members(p);
@@ -335,6 +368,61 @@ function compare(p: Node, g: Node, ctx: Ctx): V {
   }
   if (!isScalar(p) || !isScalar(g)) return NE(`a ${p.k} against a ${g.k}`);
   return compareScalars(p, g, ctx);
+}
+
+type MatrixNode = Extract<Node, { k: 'matrix' }>;
+
+function mapEntries(m: MatrixNode, f: (x: Node) => Node): MatrixNode {
+  return { k: 'matrix', rows: m.rows.map((r) => r.map(f)) };
+}
+
+/**
+ * The matrix a sum, difference, scalar multiple or product of matrices denotes (entries as
+ * expressions, compared later), or null when n is no such expression or the shapes do not fit.
+ */
+function asMatrix(n: Node, ctx: Ctx): MatrixNode | null {
+  checkTime(ctx.budget);
+  switch (n.k) {
+    case 'matrix':
+      return n;
+    case 'neg': {
+      const m = asMatrix(n.a, ctx);
+      return m ? mapEntries(m, (x) => ({ k: 'neg', a: x })) : null;
+    }
+    case 'bin': {
+      const a = asMatrix(n.a, ctx);
+      const b = asMatrix(n.b, ctx);
+      if (!a && !b) return null;
+      const shape = (m: MatrixNode): [number, number] => [m.rows.length, m.rows[0]!.length];
+      if (n.op === '+' || n.op === '-') {
+        if (!a || !b || shape(a).join() !== shape(b).join()) return null;
+        return { k: 'matrix', rows: a.rows.map((r, i) => r.map((x, j) => ({ k: 'bin', op: n.op, a: x, b: b.rows[i]![j]! }) as Node)) };
+      }
+      if (n.op === '*' && a && b) {
+        const [ra, ca] = shape(a);
+        const [rb, cb] = shape(b);
+        if (ca !== rb || ra * cb * ca > 400) return null;
+        const rows: Node[][] = [];
+        for (let i = 0; i < ra; i++) {
+          const row: Node[] = [];
+          for (let j = 0; j < cb; j++) {
+            let sum: Node = { k: 'bin', op: '*', a: a.rows[i]![0]!, b: b.rows[0]![j]! };
+            for (let k = 1; k < ca; k++) sum = { k: 'bin', op: '+', a: sum, b: { k: 'bin', op: '*', a: a.rows[i]![k]!, b: b.rows[k]![j]! } };
+            row.push(sum);
+          }
+          rows.push(row);
+        }
+        return { k: 'matrix', rows };
+      }
+      const scalar = a ? n.b : n.a;
+      if (!isScalar(scalar)) return null;
+      if (n.op === '*') return mapEntries((a ?? b)!, (x) => ({ k: 'bin', op: '*', a: scalar, b: x }));
+      if (n.op === '/' && a) return mapEntries(a, (x) => ({ k: 'bin', op: '/', a: x, b: scalar }));
+      return null;
+    }
+    default:
+      return null;
+  }
 }
 
 /** An answer set lists each value once: "15\frac{39}{40} or \frac{639}{40}" is one answer. */

@@ -1,8 +1,10 @@
 /**
  * Finds the final answer in free text, in the order the reference harnesses use: the last
- * \boxed{} or \fbox{} (nested braces; neighbouring boxes joined as one list), then
- * "final answer is ...", then "answer: ..." / "the answer is ...", then the last math span,
- * then the last number. Reasoning before a closing </think> is skipped. Linear in the input.
+ * \boxed{} or \fbox{} (nested braces; neighbouring boxes joined as one list, also across a short
+ * labelled connective: "\boxed{(3,3)} for part (a) and \boxed{(1,1)}"), then "final answer is
+ * ...", then "answer: ..." / "the answer is ...", then the number a closing "Therefore ..."
+ * sentence states after the working's last math, then the last math span, then the last number.
+ * Reasoning before a closing </think> is skipped. Linear in the input.
  */
 import { matchBrace } from './parse.js';
 
@@ -50,13 +52,24 @@ export function lastBoxed(s: string): BoxSpan | null {
 // What may sit between boxes that together give one answer: "\boxed{1}, \boxed{2} and \boxed{3}".
 const BOX_GAP = /^(?:\s|,|;|\$|\\quad|\\qquad|\\text\{\s*(?:and|or|,)?\s*\}|\band\b|\bor\b|\\\(|\\\)|\\\[|\\\]|\\,|\\;)*$/;
 
-function boxedAnswer(text: string): string | null {
+/**
+ * A short gap that labels the parts of one answer: a connective ("and", "or", a comma) among
+ * at most a few words ("for part (a) and", "papers and", "\) and \( y_2 ="), no sentence end.
+ */
+function labelledGap(gap: string): boolean {
+  const t = gap.replace(/\text\{([^{}]*)\}/g, ' $1 ').replace(/\\[()[\]]|\$|\\quad|\\qquad|\\[,;!]/g, ' ').replace(/\s+/g, ' ').trim();
+  const revises = /\b(?:then|corrected|correct|correction|actually|wait|instead|but|not|no|rather|so|hence|thus|gives|becomes|is|was|are|were|equals|answer|final)\b/i;
+  return t.length <= 30 && /(?:^|\s)(?:and|or)(?:\s|$)|[,;]/.test(t) && !/[.!?:](?:\s|$)/.test(t) && !revises.test(t);
+}
+
+/** The last box, joined with the boxes before it that together form the answer (see labelledGap). */
+export function boxedAnswer(text: string): string | null {
   const boxes = findBoxed(text);
   if (boxes.length === 0) return null;
   const picked = [boxes[boxes.length - 1]!];
   for (let k = boxes.length - 2; k >= 0 && picked.length < 20; k--) {
     const gap = text.slice(boxes[k]!.end, picked[0]!.start);
-    if (!BOX_GAP.test(gap)) break;
+    if (!BOX_GAP.test(gap) && !labelledGap(gap)) break;
     picked.unshift(boxes[k]!);
   }
   const contents = picked.map((b) => b.content.trim());
@@ -134,6 +147,29 @@ function lastCue(text: string, re: RegExp): string | null {
   return afterCue(text.slice(last.index! + last[0].length));
 }
 
+const CONCLUSION = /^(?:therefore|thus|hence|so|consequently|finally|in conclusion|in total|altogether|overall)\b/i;
+
+/**
+ * The number a closing sentence states ("Therefore, there are 12 such sequences."), when it
+ * stands after the working's last math span, with its position; chat artefacts and "I hope it is
+ * correct." ignored.
+ */
+function statedNumber(text: string): { value: string; at: number } | null {
+  const body = text.replace(/<\|[^|]*\|>[\s\S]*$/, '').replace(/\s*I hope it is correct\.?\s*$/i, '').replace(/\s+$/, '');
+  const starts = [0];
+  // A sentence ends at . ! ? or after display math ($$...$$, \[...\]) when a capital follows.
+  for (const m of body.matchAll(/(?:[.!?]|\$\$|\\\])\s+(?=[A-Z])/g)) starts.push(m.index! + m[0].length);
+  for (const start of starts.slice(-2).reverse()) {
+    const sentence = body.slice(start);
+    if (!CONCLUSION.test(sentence)) continue;
+    const outside = sentence.replace(MATH_SPAN, (x) => ' '.repeat(x.length));
+    let last: RegExpMatchArray | null = null;
+    for (const m of outside.matchAll(NUMBER)) last = m;
+    if (last) return { value: last[0].replace(/,$/, ''), at: start + last.index! };
+  }
+  return null;
+}
+
 const FINAL_CUE = /final answer\s*(?:is|:|=)?\s*(?:\*\*)?\s*:?/gi;
 const ANSWER_CUE = /(?:\banswer\s*(?:is|:|=)|\banswer\*\*\s*:?|\banswer\s*:\s*\*\*)\s*/gi;
 const NUMBER = /(?<![A-Za-z_\d.])-?\d[\d,]*(?:\.\d+)?(?:\s*\/\s*\d+)?/g;
@@ -157,7 +193,10 @@ export function extractAnswer(response: string): AnswerExtraction {
   if (fin) return { answer: fin, rule: 'final-answer' };
   const ans = lastCue(text, ANSWER_CUE);
   if (ans) return { answer: ans, rule: 'answer-is' };
-  const span = lastSpanGroup(text, mathSpanList(text));
+  const spans = mathSpanList(text);
+  const stated = statedNumber(text);
+  if (stated && (spans.length === 0 || stated.at >= spans[spans.length - 1]!.end)) return { answer: stated.value, rule: 'stated-number' };
+  const span = lastSpanGroup(text, spans);
   if (span !== null) return { answer: span, rule: 'math-span' };
   let lastNum: string | null = null;
   for (const m of text.matchAll(NUMBER)) lastNum = m[0];

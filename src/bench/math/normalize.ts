@@ -5,7 +5,7 @@
  * \text{...} units, trailing punctuation and "x \in" prefixes. What was removed that can
  * matter for the comparison (percent) is reported.
  */
-import { lastBoxed } from './extract.js';
+import { boxedAnswer } from './extract.js';
 import { matchBrace } from './parse.js';
 
 export interface Normalized {
@@ -68,10 +68,26 @@ function stripDelimiters(s: string): string {
   return t.replace(/(?<!\\)\$/g, ' ').trim();
 }
 
-export function normalizeAnswer(raw: string): Normalized {
+export interface NormalizeOptions {
+  /** A comma between digits that cannot separate thousands is a decimal point (option decimal_comma). */
+  decimalComma?: boolean;
+}
+
+/**
+ * With the decimal-comma option: "1,5", "0,111", "1000,99" are decimals; a comma followed by
+ * exactly three digits after a non-zero group ("1,000") stays a thousands separator (ambiguous,
+ * read as MATH writes it), and lists ("1,2,3", "1, 2") are left alone.
+ */
+export function decimalCommas(s: string): string {
+  return s.replace(/(?<![\d,.])(\d+),(\d+)(?![\d,.])/g, (m, a: string, b: string) => (b.length === 3 && !/^0+$/.test(a) ? m : `${a}.${b}`));
+}
+
+export function normalizeAnswer(raw: string, opts: NormalizeOptions = {}): Normalized {
   let s = stripDelimiters(raw);
-  const boxed = lastBoxed(s);
-  if (boxed) s = boxed.content;
+  // Several boxes that together form the answer are one answer, as extraction reads them.
+  const boxed = boxedAnswer(s);
+  if (boxed !== null) s = boxed;
+  if (opts.decimalComma) s = decimalCommas(s);
   s = s.replace(/\\\\(?=[a-zA-Z])/g, '\\'); // doubled backslashes from over-escaped JSON
   s = s.replace(/\\(?:d|t|c)frac/g, '\\frac').replace(/\\(?:d|t)binom/g, '\\binom');
   s = s.replace(/\\(?:displaystyle|limits|mathrm\{\s*\}|bigl|bigr|Bigl|Bigr)/g, '');

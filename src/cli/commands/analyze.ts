@@ -1,6 +1,10 @@
 import { analyzePair, pairAnalysisJson, type PairAnalysis, type PairOptions } from '../../analysis/analyze-pair.js';
 import { compareClaims, type ClaimModel } from '../../analysis/claims.js';
-import { column, modelMatrix, readScoresCsv, type ScoreRecord } from '../../analysis/load-scores.js';
+import { column, modelMatrix, readScoresCsv, tidyRows, type ScoreRecord } from '../../analysis/load-scores.js';
+import { hasPolicyColumns, rowsUnderPolicy } from '../../analysis/policy-scores.js';
+import { sensitivity, sensitivityLines, type Sensitivity } from '../../analysis/sensitivity.js';
+import { parseExtraction } from '../../bench/policies.js';
+import type { ExtractionPolicy } from '../../bench/types.js';
 import { GROUP_COLUMNS, type Weighting } from '../../analysis/tables.js';
 import { MasaError } from '../../core/errors.js';
 import { bool, num, required, str } from '../args.js';
@@ -51,10 +55,15 @@ function report(a: PairAnalysis, label: string): string[] {
   return out;
 }
 
+/** Tidy records with accuracy, stderr and interval taken from one policy's columns. */
+function recordsUnderPolicy(records: readonly ScoreRecord[], policy: ExtractionPolicy): ScoreRecord[] {
+  return records.map((r) => ({ ...r, accuracy: r[`accuracy_${policy}`] ?? r.accuracy ?? null, stderr: r[`stderr_${policy}`] ?? r.stderr ?? null, ci_low: r[`ci_low_${policy}`] ?? r.ci_low ?? null, ci_high: r[`ci_high_${policy}`] ?? r.ci_high ?? null, extraction: policy }));
+}
+
 export const command: Command = {
   name: 'analyze',
   summary: 'correlate two score columns across models and fit linear, log and logistic-with-floor curves, with uncertainty',
-  usage: ['masa analyze --scores <scores.csv> --x <col> --y <col> [--by family] [--seed S] [--json]'],
+  usage: ['masa analyze --scores <scores.csv> --x <col> --y <col> [--by family] [--seed S] [--extraction upstream|robust] [--json]'],
   flags: {
     scores: { type: 'string', arg: '<scores.csv>', description: 'tidy table (masa summarize --out) or groups table (--groups-out)' },
     x: { type: 'string', arg: '<col>', description: 'x column: sa, ma_u, ma_p, a benchmark id, params_b, log10(params_b), ...' },
@@ -70,7 +79,13 @@ export const command: Command = {
     weighting: { type: 'string', arg: '<unweighted|items>', description: 'group scores from a tidy table', default: 'unweighted' },
     claims: { type: 'boolean', description: "also check the paper's headline claims (data/paper/claims.json) against these scores" },
     json: { type: 'boolean', description: 'print one JSON object as the last line of stdout' },
+    extraction: { type: 'string', arg: '<upstream|robust>', description: "with a tidy table holding both policies' columns: analyse the accuracies under this answer parser (default: the table's accuracy column)" },
   },
+  details: [
+    "With a tidy table from 'masa summarize' (which writes accuracy_upstream and accuracy_robust), the",
+    'headline statistics (SA-MA correlations, log-fit slope and R², generation deltas) are also computed',
+    "under both answer parsers and any conclusion whose sign or significance changes is flagged (JSON: 'sensitivity').",
+  ].join('\n'),
   async run(args) {
     const file = required(args, 'scores', 'analyze');
     const xName = required(args, 'x', 'analyze');
@@ -78,7 +93,12 @@ export const command: Command = {
     const by = str(args, 'by');
     if (by !== undefined && by !== 'family') throw new MasaError(`masa analyze: --by supports 'family' only, got '${by}'`, { exitCode: 2 });
     const weighting = str(args, 'weighting', 'unweighted') as Weighting;
-    const { kind, records } = readScoresCsv(file);
+    const read = readScoresCsv(file);
+    const kind = read.kind;
+    const both = kind === 'tidy' && hasPolicyColumns(read.records);
+    const extractionFlag = str(args, 'extraction');
+    if (extractionFlag !== undefined && !both) throw new MasaError(`masa analyze: --extraction needs a tidy table with accuracy_upstream and accuracy_robust columns (${file} has none; run masa summarize again)`, { exitCode: 2 });
+    const records = extractionFlag !== undefined ? recordsUnderPolicy(read.records, parseExtraction(extractionFlag, 'masa analyze --extraction')) : read.records;
     const models = modelMatrix(kind, records, weighting);
     const x = column(models, xName);
     const y = column(models, yName);
@@ -154,9 +174,15 @@ export const command: Command = {
       lines.push('', "the paper's claims (evidence: V verbatim, S secondary, U unverified, I inferred):");
       for (const c of claims) lines.push(`  [${c.evidence}] ${c.id}: ${c.verdict.toUpperCase()}${c.synthetic ? ' (synthetic data)' : ''}`, `      ${c.detail}`);
     }
+    let sens: Sensitivity | undefined;
+    if (both) {
+      const rows = tidyRows(read.records);
+      sens = sensitivity({ upstream: rowsUnderPolicy(rows, read.records, 'upstream'), robust: rowsUnderPolicy(rows, read.records, 'robust') });
+      lines.push('', 'sensitivity to the answer parser (the headline statistics under the upstream and the robust extraction):', ...sensitivityLines(sens).map((l) => `  ${l}`));
+    } else if (kind === 'tidy') lines.push('', `note: ${file} has one extraction policy only; run masa summarize again for the parser sensitivity table`);
     process.stdout.write(lines.join('\n') + '\n');
     if (bool(args, 'json')) {
-      const json = { ...pairAnalysisJson(main), synthetic, floor_note: floorNote, ...(by ? { by: { family: byFamily } } : {}), ...(claims ? { claims } : {}) };
+      const json = { ...pairAnalysisJson(main), synthetic, floor_note: floorNote, ...(by ? { by: { family: byFamily } } : {}), ...(claims ? { claims } : {}), ...(sens ? { sensitivity: sens } : {}) };
       process.stdout.write(JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
     }
     return 0;

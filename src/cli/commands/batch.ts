@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { MasaError } from '../../core/errors.js';
+import { parseExtraction } from '../../bench/policies.js';
 import { exportBatch, importBatch } from '../../eval/batch.js';
 import { bool, num, str } from '../args.js';
 import type { Command } from '../command.js';
@@ -27,6 +28,7 @@ export const command: Command = {
     option: { type: 'list', description: 'benchmark option key=value, or bench.key=value', arg: '<k=v,...>' },
     'unsafe-exec': { type: 'boolean', description: 'allow benchmarks that run model-written code to execute it' },
     json: { type: 'boolean', description: 'import: last stdout line is JSON (as masa eval --json)' },
+    extraction: { type: 'string', description: "import: whose answer reading the records' top level reports (both are recorded)", default: 'robust', arg: '<upstream|robust>' },
     ...GENERATION_FLAGS,
   },
   details: `export writes one line per request not yet answered in the run:
@@ -68,7 +70,8 @@ errors; export again to retry them.`,
       const input = str(args, 'input');
       if (!input) throw new MasaError('masa batch import: --input is required', { exitCode: 2 });
       const benches = str(args, 'bench-module') ? (await selectBenches(args, 'batch import')).map(resolveBench) : [];
-      const res = await importBatch({ input: resolve(input), out, dataRoot, benches });
+      const extraction = parseExtraction(str(args, 'extraction'), 'masa batch import --extraction');
+      const res = await importBatch({ input: resolve(input), out, dataRoot, benches, extraction });
       for (const r of res.rejected.slice(0, 20)) process.stderr.write(`${input}:${r.line}: not imported: ${r.reason}\n`);
       if (res.rejected.length > 20) process.stderr.write(`... and ${res.rejected.length - 20} more lines not imported\n`);
       process.stderr.write(`${res.imported} records imported from ${res.lines} lines (${res.duplicates} already answered, ${res.rejected.length} rejected)\n`);

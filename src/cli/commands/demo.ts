@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { benchmarkIds } from '../../bench/registry.js';
 import { locateDataset } from '../../bench/data.js';
 import { getBenchmark } from '../../bench/registry.js';
+import { sensitivityLines } from '../../analysis/sensitivity.js';
 import { projectRoot } from '../../core/paths.js';
 import { bool, list, num, str } from '../args.js';
 import { gameIds } from '../../play/registry.js';
@@ -103,6 +104,11 @@ export const command: Command = {
     const verdicts = new Map<string, number>();
     for (const c of s.claims) verdicts.set(c.verdict, (verdicts.get(c.verdict) ?? 0) + 1);
     say(`  paper's claims on these data: ${[...verdicts].map(([v, n]) => `${n} ${v}`).join(', ')}`);
+    if (s.sensitivity) {
+      say(`  sensitivity to the answer parser (upstream = the benchmark authors' extraction, robust = masa's):`);
+      for (const l of sensitivityLines(s.sensitivity)) say(`    ${l}`);
+      say(`  responses the two parsers read differently: masa audit --results ${rel(join(out, 'runs'))}`);
+    }
 
     say(`\nwhere everything went (${elapsed()}):`);
     say(`  per-sample logs  ${rel(join(out, 'runs'))}/<run>/samples.jsonl (games: turns.jsonl)`);

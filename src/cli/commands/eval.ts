@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MasaError } from '../../core/errors.js';
 import { benchmarkIds } from '../../bench/registry.js';
+import { parseExtraction } from '../../bench/policies.js';
 import type { AnyBenchmark } from '../../bench/types.js';
 import { gameIds, getGame } from '../../play/registry.js';
 import type { AnyGame } from '../../play/types.js';
@@ -122,12 +123,14 @@ export function summaryTable(runs: AnyRunSummary[]): string {
     String(r.n),
     `${pct(r.accuracy)}% ± ${pct(r.stderr)}`,
     `[${pct(r.ci_low)}, ${pct(r.ci_high)}]`,
+    r.kind === 'game' ? '–' : `${pct((r as RunSummary).accuracy_upstream)} / ${pct((r as RunSummary).accuracy_robust)}`,
     String(r.errors),
     String(r.truncated),
     String(r.missing),
     r.dir,
   ]);
-  const head = ['bench', 'n', 'accuracy ± se', '95% CI', 'errors', 'truncated', 'missing', 'records'];
+  const extraction = (runs.find((r) => r.kind !== 'game') as RunSummary | undefined)?.extraction ?? 'robust';
+  const head = ['bench', 'n', `accuracy ± se (${extraction})`, '95% CI', 'upstream / robust', 'errors', 'truncated', 'missing', 'records'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ')).join('\n');
 }
@@ -157,6 +160,7 @@ export const EVAL_FLAGS: Record<string, FlagSpec> = {
   'max-attempts': { type: 'number', description: 'attempts per item before it is recorded as an error', default: 6, arg: '<n>' },
   'item-budget': { type: 'number', description: 'seconds an item may spend over all its attempts and backoff', default: 3600, arg: '<s>' },
   'no-model-check': { type: 'boolean', description: 'skip GET /v1/models before starting' },
+  extraction: { type: 'string', description: "whose answer reading the records' top level and this summary report: upstream (the benchmark authors' code) or robust; both are always recorded", default: 'robust', arg: '<upstream|robust>' },
   json: { type: 'boolean', description: 'last stdout line: JSON (see below)' },
   quiet: { type: 'boolean', description: 'no progress output' },
   ...GENERATION_FLAGS,
@@ -180,8 +184,12 @@ Ctrl-C once: finish the requests in flight, record them, stop (exit 130). Twice:
 Exit status: 0 when every item was answered, 3 when some still failed (rerun to retry them).
 
 --json: the last stdout line is one JSON object: the run's fields (model, bench, n, accuracy,
-stderr, errors, truncated, ...) plus a "runs" array with one such object per benchmark; with
-several benchmarks the top level holds only model and runs.`,
+stderr, errors, truncated, ..., accuracy_upstream, accuracy_robust) plus a "runs" array with one
+such object per benchmark; with several benchmarks the top level holds only model and runs.
+
+Every response is scored under both extraction policies and both verdicts are recorded
+(records' "policies" field); --extraction picks the one the top level and "accuracy" report. It
+never changes a request or the run id: switch it later with masa score / summarize / audit.`,
   async run(args) {
     const model = str(args, 'model');
     if (!model) throw new MasaError("masa eval: --model is required (see 'masa eval --help')", { exitCode: 2 });
@@ -202,10 +210,12 @@ several benchmarks the top level holds only model and runs.`,
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    const extraction = parseExtraction(str(args, 'extraction'), 'masa eval --extraction');
     const cfg: EvalConfig = {
       model,
       endpoints,
       benches,
+      extraction,
       apiKey: str(args, 'api-key') ?? process.env.OPENAI_API_KEY,
       limit: num(args, 'limit') ?? null,
       concurrency: num(args, 'concurrency', 32),

@@ -21,6 +21,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'models', summary: 'list and filter the model catalog (data/models.csv)', load: async () => (await import('./models.js')).command },
   { name: 'serve-plan', summary: 'print the `vllm serve` command (and GPU count) for each catalog model', load: async () => (await import('./serve-plan.js')).command },
   { name: 'summarize', summary: 'fold per-sample logs into a tidy scores table (model x benchmark) and per-model group scores', load: async () => (await import('./summarize.js')).command },
+  { name: 'audit', summary: 'list the responses the two answer parsers read differently, with no answer found, or truncated (text and HTML)', load: async () => (await import('./audit.js')).command },
   { name: 'analyze', summary: 'correlate two score columns across models and fit linear, log and logistic-with-floor curves, with uncertainty', load: async () => (await import('./analyze.js')).command },
   { name: 'figures', summary: "draw the paper's figures (and the ones it lacks) from a scores table as HTML, SVG and PNG", load: async () => (await import('./figures.js')).command },
   { name: 'report', summary: 'write one self-contained HTML report: figures, statistics with intervals, the paper claims checked', load: async () => (await import('./report.js')).command },

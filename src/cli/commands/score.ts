@@ -2,7 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { issueLines, loadItems } from '../../bench/data.js';
 import { getBenchmark } from '../../bench/registry.js';
+import { parseExtraction, policiesDisagree } from '../../bench/policies.js';
 import { parseBenchOptions, parseResponseLine, rescore, type ResponseLine } from '../../bench/rescore.js';
+import { EXTRACTION_POLICIES, type ExtractionPolicy } from '../../bench/types.js';
 import type { ScoreSummary } from '../../bench/summary.js';
 import { MasaError } from '../../core/errors.js';
 import { streamJsonl } from '../../core/jsonl.js';
@@ -17,12 +19,26 @@ function line(label: string, s: ScoreSummary): string {
   return `${label}: ${s.correct}/${s.n} = ${pct(s.accuracy)} ± ${pct(s.stderr)} (95% CI ${pct(s.ci_low)}–${pct(s.ci_high)})`;
 }
 
+/** accuracy_<policy>, stderr_<policy>, ci_low_<policy>, ci_high_<policy> for each policy. */
+function policyFields(summaries: Record<ExtractionPolicy, ScoreSummary>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of EXTRACTION_POLICIES) {
+    const s = summaries[p];
+    Object.assign(out, { [`accuracy_${p}`]: s.accuracy, [`stderr_${p}`]: s.stderr, [`ci_low_${p}`]: s.ci_low, [`ci_high_${p}`]: s.ci_high, [`correct_${p}`]: s.correct });
+  }
+  return out;
+}
+
+function disagreements(verdicts: ReadonlyArray<{ policies: Parameters<typeof policiesDisagree>[0] }>): number {
+  return verdicts.filter((v) => policiesDisagree(v.policies)).length;
+}
+
 export const command: Command = {
   name: 'score',
   summary: 'score recorded responses (JSONL) against a benchmark, as its authors score them',
   usage: [
     'masa score --bench <id> --responses <file.jsonl> [--out <verdicts.jsonl>] [--json]',
-    '           [--data <dataset root>] [--option k=v ...] [--unsafe-exec]',
+    '           [--extraction upstream|robust] [--data <dataset root>] [--option k=v ...] [--unsafe-exec]',
   ],
   flags: {
     bench: { type: 'string', arg: '<id>', description: 'benchmark id (e.g. mmlu-pro, gpqa-diamond)' },
@@ -33,11 +49,15 @@ export const command: Command = {
     option: { type: 'list', arg: '<k=v>', description: 'benchmark option, repeatable (see the benchmark module for choices)' },
     'unsafe-exec': { type: 'boolean', description: 'let code benchmarks execute without the sandbox (sets option unsafe_exec=true)' },
     concurrency: { type: 'number', arg: '<n>', description: 'responses scored at once (default: 2 x cores); output order is unaffected' },
+    extraction: { type: 'string', arg: '<upstream|robust>', default: 'robust', description: "whose answer reading the verdicts' top level and `accuracy` report; both are always computed" },
   },
   details: [
     'Lines without "trial" and "permutation" are scored in upstream option order; a "trial" without',
     'a "permutation" uses the benchmark\'s own seeded order for that trial. Ids the benchmark does',
     'not have are listed (unknown_ids), never silently dropped.',
+    'Each response is read under both extraction policies: upstream (the benchmark authors\' own code,',
+    'named in each module) and robust (masa\'s reading); the summary gives both accuracies and each',
+    'verdict line carries both ("policies"). --extraction picks the one reported as `accuracy`.',
   ].join('\n'),
 
   async run(args) {
@@ -65,7 +85,8 @@ export const command: Command = {
     }
     const concurrency = num(args, 'concurrency');
     if (concurrency !== undefined && !(concurrency >= 1)) throw new MasaError(`masa score: --concurrency must be at least 1, got ${concurrency}`, { exitCode: 2 });
-    const result = await rescore(bench, items, lines, options, { concurrency });
+    const extraction = parseExtraction(str(args, 'extraction'), 'masa score --extraction');
+    const result = await rescore(bench, items, lines, options, { concurrency, extraction });
 
     const out = str(args, 'out');
     if (out) {
@@ -88,6 +109,8 @@ export const command: Command = {
         ci_low: s.ci_low,
         ci_high: s.ci_high,
         clusters: s.clusters,
+        extraction,
+        ...policyFields(result.summaries),
         chance: result.chance,
         responses: result.verdicts.length,
         missing: result.missing,
@@ -101,7 +124,9 @@ export const command: Command = {
     } else {
       const w = (t: string): boolean => process.stdout.write(t + '\n');
       w(`${bench.title} (${bench.id}), ${result.verdicts.length} responses, data: ${location.dir} (${location.origin})`);
-      w(line('accuracy', s) + `; chance ${pct(result.chance)}`);
+      w(line(`accuracy (${extraction})`, s) + `; chance ${pct(result.chance)}`);
+      const other = extraction === 'robust' ? 'upstream' : 'robust';
+      w(line(`accuracy (${other})`, result.summaries[other]) + `; ${disagreements(result.verdicts)} response(s) read differently by the two policies`);
       for (const [tag, byValue] of Object.entries(s.subscores)) {
         const values = Object.entries(byValue);
         if (values.length > 40) {

@@ -4,6 +4,7 @@ import { MasaError } from '../../core/errors.js';
 import { groupsCsv, tidyCsv } from '../../analysis/load-scores.js';
 import { summarizeResults } from '../../analysis/summarize-results.js';
 import { groupScores, sourceLabel, type Weighting } from '../../analysis/tables.js';
+import { parseExtraction } from '../../bench/policies.js';
 import { bool, required, str } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -12,7 +13,7 @@ const fmt = (v: number | null | undefined, d = 3): string => (typeof v === 'numb
 export const command: Command = {
   name: 'summarize',
   summary: 'fold per-sample logs into a tidy scores table (model x benchmark) and per-model group scores',
-  usage: ['masa summarize --results <dir> [--out <scores.csv>] [--groups-out <groups.csv>] [--weighting unweighted|items] [--json]'],
+  usage: ['masa summarize --results <dir> [--out <scores.csv>] [--groups-out <groups.csv>] [--weighting unweighted|items] [--extraction upstream|robust] [--json]'],
   flags: {
     results: { type: 'string', arg: '<dir>', description: 'results folder of `masa eval` (<dir>/<run_id>/samples.jsonl + meta.json)' },
     out: { type: 'string', arg: '<scores.csv>', description: 'write the tidy table (one row per model x benchmark) here' },
@@ -21,12 +22,16 @@ export const command: Command = {
     catalog: { type: 'string', arg: '<models.csv>', description: 'model catalog for the family/size join', default: 'data/models.csv' },
     data: { type: 'string', arg: '<dir>', description: 'dataset root holding <dataset>/ folders (for items and chance levels); default: fetched data, else the samples' },
     json: { type: 'boolean', description: 'print the tables as one JSON object on the last line of stdout' },
+    extraction: { type: 'string', arg: '<upstream|robust>', description: "the answer reading `accuracy` (and the group scores) follow; both policies' accuracies are always written", default: 'robust' },
   },
   details: [
     'Each item\'s trials are folded with its benchmark\'s own rule (mean, majority vote, pass@k); accuracy,',
     'its (clustered) standard error and a 95% Wilson interval come from src/bench/summary.ts. Items whose',
     'request still failed are left out and counted in `errors`. A `sim/<id>` model joins catalog id <id>;',
     'its rows are marked synthetic=true.',
+    'Every row has accuracy_upstream and accuracy_robust (each with stderr_, ci_low_, ci_high_): the',
+    'accuracy under the benchmark authors\' own answer parser and under masa\'s. Records written before',
+    'both verdicts were kept are rescored from their stored responses (no request; said in a warning).',
   ].join('\n'),
   async run(args) {
     const dir = required(args, 'results', 'summarize');
@@ -34,8 +39,10 @@ export const command: Command = {
     if (weighting !== 'unweighted' && weighting !== 'items') throw new MasaError(`masa summarize: --weighting must be unweighted or items, got '${weighting}'`, { exitCode: 2 });
     const catalog = loadCatalog(str(args, 'catalog'));
     const t0 = Date.now();
+    const extraction = parseExtraction(str(args, 'extraction'), 'masa summarize --extraction');
     const res = await summarizeResults(dir, {
       catalog,
+      extraction,
       dataRoot: str(args, 'data'),
       onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
     });
@@ -50,10 +57,13 @@ export const command: Command = {
     if (res.rows.some((r) => r.synthetic)) out.push('note: rows from simulated (sim/) models are synthetic data, not measurements');
     const imported = [...new Set(res.rows.map((r) => r.source).filter((s) => s && s !== 'masa'))];
     if (imported.length > 0) out.push(`note: rows marked [${imported.join('], [')}] were imported from that harness's logs and rescored by masa (column 'source')`);
-    out.push('', `${'model'.padEnd(34)} ${'benchmark'.padEnd(16)} ${'n'.padStart(6)}  accuracy  stderr   95% CI`);
+    out.push('', `accuracy under the ${extraction} extraction policy; upstream and robust side by side:`);
+    out.push(`${'model'.padEnd(34)} ${'benchmark'.padEnd(16)} ${'n'.padStart(6)}  accuracy  stderr   95% CI          upstream  robust`);
     for (const r of res.rows) {
-      out.push(`${sourceLabel(r.model, r.source).padEnd(34)} ${r.benchmark.padEnd(16)} ${String(r.n).padStart(6)}  ${fmt(r.accuracy).padStart(8)}  ${fmt(r.stderr)}  [${fmt(r.ci_low)}, ${fmt(r.ci_high)}]${r.errors ? `  errors ${r.errors}` : ''}`);
+      const differs = r.accuracy_upstream !== undefined && r.accuracy_robust !== undefined && Math.abs(r.accuracy_upstream - r.accuracy_robust) > 1e-12 ? ' *' : '';
+      out.push(`${sourceLabel(r.model, r.source).padEnd(34)} ${r.benchmark.padEnd(16)} ${String(r.n).padStart(6)}  ${fmt(r.accuracy).padStart(8)}  ${fmt(r.stderr)}  [${fmt(r.ci_low)}, ${fmt(r.ci_high)}]  ${fmt(r.accuracy_upstream).padStart(8)}  ${fmt(r.accuracy_robust).padStart(6)}${differs}${r.errors ? `  errors ${r.errors}` : ''}`);
     }
+    out.push('(* = the two answer parsers give different accuracies; see masa audit)');
     out.push('', `group scores (${weighting}):`, `${'model'.padEnd(34)} ${'sa'.padStart(6)} ${'ma_u'.padStart(6)} ${'ma_p'.padStart(6)}`);
     for (const g of groups) out.push(`${sourceLabel(g.model, g.source).padEnd(34)} ${fmt(g.sa).padStart(6)} ${fmt(g.ma_u).padStart(6)} ${fmt(g.ma_p).padStart(6)}`);
     if (str(args, 'out')) out.push('', `tidy table: ${str(args, 'out')}`);

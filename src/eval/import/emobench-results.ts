@@ -138,7 +138,7 @@ export function readEmoBenchResults(files: readonly string[], opts: { model?: st
       tasks: [`${task}-${lang}${cot ? '-cot' : ''}${perm ? `-permutation-${perm}` : ''}`],
       model: opts.model ?? model,
       settings: { task, language: lang, cot: Boolean(cot), permutation: perm ? Number(perm) : 0, samples_per_item: SAMPLES, protocol: task === 'EU' ? 'two calls (cause asked after the emotion answer)' : 'one call' },
-      options: { language: lang, tasks: [task], trials: SAMPLES, aggregate: 'majority', cot: Boolean(cot), extraction: '2024' },
+      options: { language: lang, tasks: [task], trials: SAMPLES, aggregate: 'majority', cot: Boolean(cot), upstream_version: '2024-03' },
       reported: {},
       status: null,
       files: [file],
