@@ -148,8 +148,8 @@ export function column(records: readonly ScoreRecord[], name: string): number[] 
 }
 
 export function tidyCsv(rows: ReadonlyArray<TidyScoreRow & { chance?: number | null }>): string {
-  // Both policies' columns when the rows have them (summarize's rows always do).
-  const policy = rows.length > 0 && rows.every((r) => 'accuracy_upstream' in r) ? POLICY_COLUMNS : [];
+  // Both policies' columns when the benchmarks' rows have them (summarize's always do; game rows have none).
+  const policy = rows.some((r) => 'accuracy_upstream' in r) ? POLICY_COLUMNS : [];
   return toCsv([...TIDY_COLUMNS, 'chance', ...policy], rows as unknown as Array<Record<string, unknown>>);
 }
 

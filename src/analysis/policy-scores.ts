@@ -109,7 +109,9 @@ export function policyColumns(extraction: ExtractionPolicy, s: Record<Extraction
 
 /** True when tidy records carry both policies' accuracies. */
 export function hasPolicyColumns(records: ReadonlyArray<Record<string, unknown>>): boolean {
-  return records.length > 0 && records.every((r) => typeof r.accuracy_upstream === 'number' && typeof r.accuracy_robust === 'number');
+  // Game rows (MA-C, MA-A, MA-P-play) read moves with one parser: only the benchmarks' rows carry the policies.
+  const bench = records.filter((r) => r.group === undefined || r.group === 'SA' || r.group === 'MA-U' || r.group === 'MA-P');
+  return bench.length > 0 && bench.every((r) => typeof r.accuracy_upstream === 'number' && typeof r.accuracy_robust === 'number');
 }
 
 /**

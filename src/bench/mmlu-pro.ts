@@ -14,6 +14,10 @@
  * answer the response gives: that option reproduces the published 52.78 for Llama-3-70B.
  *
  * Policy 'robust' (masa's reading) departs from upstream as follows:
+ * - a response that goes on into a new "Question:" block of its own (a base model continuing the
+ *   few-shot prompt; 11,206 of the 12,032 Llama-3-70B outputs upstream published do) is read up to
+ *   it: the model's answer is the one before the questions it invents (upstream's first-match
+ *   regex reads the same in effect);
  * - the LAST answer cue wins: "the answer is (X)", "Answer: X", "**Answer:** X", in any case, with
  *   markdown, "$X$", "\boxed{X}" or brackets around the letter; lower-case letters count when
  *   they stand alone (never "a" or "I" starting a phrase: "the answer is a ...", "is I think");
@@ -223,9 +227,14 @@ export function extractMmluProUpstream(text: string, fallbacks = true): Extracti
   return { answer: null, rule: 'none' };
 }
 
+/** Where a response goes on into a question of its own (a base model continuing the few-shot prompt). */
+const NEXT_QUESTION = /\n\s*Question:\s*\n/;
+
 /** masa's reading (see the file header): letters as shown, within the item's options. */
 export function extractMmluProRobust(text: string, options: readonly string[]): Extraction {
-  const r = robustLetter(text, options.length, options);
+  const next = NEXT_QUESTION.exec(text);
+  const own = next && next.index > 0 ? text.slice(0, next.index) : text;
+  const r = robustLetter(own, options.length, options);
   return r ? { answer: letterAt(r.index), rule: r.rule } : { answer: null, rule: 'none' };
 }
 

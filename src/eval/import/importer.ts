@@ -13,14 +13,14 @@ import { sha256, sha256File, stableStringify } from '../../core/hash.js';
 import { runsDir } from '../../core/paths.js';
 import { loadItems, type DatasetLocation } from '../../bench/data.js';
 import { summarizeBench, type BenchSummary, type ItemScore } from '../../bench/summary.js';
-import type { AnyBenchmark, Item, Trial, TrialScore } from '../../bench/types.js';
+import type { AnyBenchmark, ExtractionPolicy, Item, Trial, TrialScore } from '../../bench/types.js';
 import { lookupModel } from '../catalog.js';
 import { failureRecord, importedRecord } from '../outcome.js';
 import { benchOptions, resolveBench, type RunPlan } from '../plan.js';
 import { gitCommit, hashDataset, masaVersion } from '../provenance.js';
 import { modelSlug, SAMPLES_FILE, type RunMeta, type RunSession, type SampleRecord } from '../records.js';
 import { Redactor } from '../redact.js';
-import { readMeta, recordScore, SampleWriter, scanRun, writeMeta } from '../store.js';
+import { readMeta, recordPolicyScore, recordScore, SampleWriter, scanRun, writeMeta } from '../store.js';
 import { expandPaths } from './files.js';
 import { isInspectFile, readInspect } from './inspect.js';
 import { isLmEvalFile, readLmEval } from './lm-eval.js';
@@ -62,8 +62,10 @@ export interface ImportedRun {
   matched: Record<string, number>;
   /** Items whose copy in the file differs from masa's (scored against the file's copy). */
   differing: number;
-  /** masa's accuracy over the run's items (its scorer, its fold of trials). */
+  /** masa's accuracy over the run's items (its scorer under the run's extraction policy, its fold of trials). */
   masa: BenchSummary;
+  /** The same under each extraction policy (the upstream one is the authors' own reading). */
+  policies: Record<ExtractionPolicy, BenchSummary>;
   /** The harness's own verdicts folded the same way, per scorer. */
   harness: Array<{ scorer: string; n: number; accuracy: number }>;
   /** What the harness itself reported for the run. */
@@ -251,12 +253,12 @@ function harnessAccuracy(records: readonly SampleRecord[]): ImportedRun['harness
   });
 }
 
-function masaSummary(bench: AnyBenchmark, options: Record<string, unknown>, items: Map<string, Item>, records: readonly SampleRecord[]): BenchSummary {
+function masaSummary(bench: AnyBenchmark, options: Record<string, unknown>, items: Map<string, Item>, records: readonly SampleRecord[], policy?: ExtractionPolicy): BenchSummary {
   const trials = new Map<string, TrialScore[]>();
   const failed = new Set<string>();
   for (const r of records) {
     if (r.error !== null) failed.add(r.item_id);
-    else trials.set(r.item_id, [...(trials.get(r.item_id) ?? []), recordScore(r)]);
+    else trials.set(r.item_id, [...(trials.get(r.item_id) ?? []), (policy ? recordPolicyScore(r, policy) : null) ?? recordScore(r)]);
   }
   const scored: ItemScore[] = [];
   for (const [id, ts] of trials) {
@@ -340,6 +342,7 @@ async function importRun(run: HarnessRun, cfg: ImportConfig, out: string, cache:
     matched: p.matched,
     differing: p.differing,
     masa: masaSummary(p.plan.bench, p.plan.options, p.items, p.records),
+    policies: { upstream: masaSummary(p.plan.bench, p.plan.options, p.items, p.records, 'upstream'), robust: masaSummary(p.plan.bench, p.plan.options, p.items, p.records, 'robust') },
     harness: harnessAccuracy(p.records),
     reported: run.reported,
   };
