@@ -8,10 +8,11 @@
 //   MASA_BENCH_EPISODES_MEMORY=10000   episodes of the memory run (default 10000)
 //   MASA_BENCH_EPISODES_PARTS=throughput,memory   run only some parts (default both)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection } from '../bench.js';
+import { runMeasured } from './lib/child-memory.js';
 import type { GameRunSummary } from '../../src/eval/game-summary.js';
 import { runEval } from '../../src/eval/runner.js';
 import { benchmark as arith } from '../../test/eval/arith-bench.js';
@@ -82,28 +83,10 @@ export const section: BenchSection = {
       const sim = await startSim(0);
       const out = mkdtempSync(join(tmpdir(), 'masa-bench-episodes-mem-'));
       try {
-        const t0 = performance.now();
         // The random bot loses its lives within a few moves: many short real episodes, long prompts kept by hash.
-        const child = spawn(
-          process.execPath,
-          ['bin/masa.mjs', 'eval', '--endpoint', sim.url, '--model', MODEL, '--bench', 'hanabi', '--option', `episodes=${MEMORY_EPISODES}`, '--option', 'partner=bot:random', '--concurrency', '64', '--out', out, '--quiet', '--json'],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
-        );
-        let stdout = '';
-        child.stdout!.on('data', (d) => (stdout += d));
-        let peakKb = 0;
-        const poll = setInterval(() => {
-          try {
-            const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-            if (m) peakKb = Math.max(peakKb, Number(m[1]));
-          } catch {
-            // exited between polls
-          }
-        }, 200);
-        await new Promise((r) => child.on('exit', r));
-        clearInterval(poll);
-        const s = JSON.parse(stdout.trim().split('\n').pop()!) as { n: number; all_requests: number };
-        say(`peak memory (VmHWM) of a ${MEMORY_EPISODES}-episode hanabi run (partner bot:random, latency 0, concurrency 64): ${(peakKb / 1024).toFixed(0)} MB (target < 300 MB); ${s.n} episodes, ${s.all_requests} requests in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        const run = await runMeasured(['eval', '--endpoint', sim.url, '--model', MODEL, '--bench', 'hanabi', '--option', `episodes=${MEMORY_EPISODES}`, '--option', 'partner=bot:random', '--concurrency', '64', '--out', out, '--quiet', '--json']);
+        const s = JSON.parse(run.lastLine) as { n: number; all_requests: number };
+        say(`peak memory (VmHWM) of a ${MEMORY_EPISODES}-episode hanabi run (partner bot:random, latency 0, concurrency 64): ${run.peakMb.toFixed(0)} MB (target < 300 MB); ${s.n} episodes, ${s.all_requests} requests in ${(run.ms / 1000).toFixed(0)} s`);
       } finally {
         await sim.stop();
         rmSync(out, { recursive: true, force: true });

@@ -10,11 +10,12 @@
 //   MASA_BENCH_EVAL_PARTS=compare,faults,memory  run only some parts (default all)
 //   MASA_BENCH_EVAL_OVERLAP=0          run the memory part alone, after the others
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { BenchSection } from '../bench.js';
+import { runMeasured } from './lib/child-memory.js';
 import { runEval } from '../../src/eval/runner.js';
 import { benchmark as arith } from '../../test/eval/arith-bench.js';
 
@@ -110,27 +111,8 @@ async function peakMemory(n: number): Promise<{ peakMb: number; ms: number; n: n
   const server = await startServer({ latencyMs: 0 });
   const out = mkdtempSync(join(tmpdir(), 'masa-bench-mem-'));
   try {
-    const t0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      ['bin/masa.mjs', 'eval', '--endpoint', server.url, '--model', 'm', '--bench-module', 'test/eval/arith-bench.ts', '--option', `n=${n}`, '--concurrency', '64', '--out', out, '--quiet', '--json', '--no-preset'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let stdout = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    let peakKb = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // exited between polls
-      }
-    }, 200);
-    await new Promise((r) => child.on('exit', r));
-    clearInterval(poll);
-    const summary = JSON.parse(stdout.trim().split('\n').pop()!) as { n: number };
-    return { peakMb: peakKb / 1024, ms: performance.now() - t0, n: summary.n };
+    const run = await runMeasured(['eval', '--endpoint', server.url, '--model', 'm', '--bench-module', 'test/eval/arith-bench.ts', '--option', `n=${n}`, '--concurrency', '64', '--out', out, '--quiet', '--json', '--no-preset']);
+    return { peakMb: run.peakMb, ms: run.ms, n: (JSON.parse(run.lastLine) as { n: number }).n };
   } finally {
     await server.stop();
     rmSync(out, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { mulberry32 } from '../../src/core/rng.js';
+import { exitOf } from '../helpers.js';
 import type { GameRecord } from '../../src/eval/episode-records.js';
 import { startFakeServer, type ChatRequestBody } from './fake-server.js';
 
@@ -19,13 +20,6 @@ function masaEval(url: string, out: string, episodes: number): ReturnType<typeof
   );
 }
 
-function exit(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
 
 function log(out: string): GameRecord[] {
   const runs = readdirSync(out);
@@ -53,7 +47,7 @@ test('games: kill -9 at random points, then a rerun: every turn recorded once, t
     let kills = 0;
     for (let round = 0; round < 4; round++) {
       const child = masaEval(server.url, killed, N);
-      const done = exit(child);
+      const done = exitOf(child);
       const target = server.stats.chat + 15 + rng.int(80);
       const timer = setInterval(() => {
         if (server.stats.chat >= target) child.kill('SIGKILL');
@@ -63,10 +57,10 @@ test('games: kill -9 at random points, then a rerun: every turn recorded once, t
       if (r.signal === 'SIGKILL') kills++;
     }
     assert.equal(kills, 4, 'every round was killed mid-run');
-    const final = await exit(masaEval(server.url, killed, N));
+    const final = await exitOf(masaEval(server.url, killed, N));
     assert.equal(final.code, 0, final.stderr);
     const clean = join(root, 'clean');
-    const uninterrupted = await exit(masaEval(server.url, clean, N));
+    const uninterrupted = await exitOf(masaEval(server.url, clean, N));
     assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
 
     const a = log(killed);
@@ -101,7 +95,7 @@ test('hanabi on the simulator: kill -9 mid-game, then a rerun: each move recorde
     let kills = 0;
     for (let round = 0; round < 3; round++) {
       const child = spawn(process.execPath, args(killed), { stdio: ['ignore', 'pipe', 'pipe'] });
-      const done = exit(child);
+      const done = exitOf(child);
       const start = sim.stats().requests;
       const target = start + 20 + rng.int(60);
       const timer = setInterval(() => {
@@ -112,10 +106,10 @@ test('hanabi on the simulator: kill -9 mid-game, then a rerun: each move recorde
       if (r.signal === 'SIGKILL') kills++;
     }
     assert.ok(kills >= 2, `killed mid-run (${kills} of 3)`);
-    const final = await exit(spawn(process.execPath, args(killed), { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const final = await exitOf(spawn(process.execPath, args(killed), { stdio: ['ignore', 'pipe', 'pipe'] }));
     assert.equal(final.code, 0, final.stderr);
     const clean = join(root, 'hanabi-clean');
-    const once = await exit(spawn(process.execPath, args(clean), { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const once = await exitOf(spawn(process.execPath, args(clean), { stdio: ['ignore', 'pipe', 'pipe'] }));
     assert.equal(once.code, 0, once.stderr);
     const moves = (recs: GameRecord[]): string[] =>
       recs

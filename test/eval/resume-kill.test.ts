@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { mulberry32 } from '../../src/core/rng.js';
+import { exitOf } from '../helpers.js';
 import { startFakeServer } from './fake-server.js';
 
 const out = mkdtempSync(join(tmpdir(), 'masa-kill-'));
@@ -18,13 +19,6 @@ function masaEval(url: string, n: number): ReturnType<typeof spawn> {
   );
 }
 
-function exit(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
 
 function lines(): Array<Record<string, unknown>> {
   const runs = readdirSync(out);
@@ -45,7 +39,7 @@ test('kill -9 at random points of progress, then resume: no item lost or repeate
     let kills = 0;
     for (let round = 0; round < 4; round++) {
       const child = masaEval(server.url, N);
-      const done = exit(child);
+      const done = exitOf(child);
       // Kill at a random point of progress (not of time), so every round dies mid-run however
       // busy the machine is: after 10 to 70 more requests have reached the server.
       const target = server.stats.chat + 10 + rng.int(60);
@@ -57,7 +51,7 @@ test('kill -9 at random points of progress, then resume: no item lost or repeate
       if (r.signal === 'SIGKILL') kills++;
     }
     assert.equal(kills, 4, `every round was killed mid-way (${kills})`);
-    const final = await exit(masaEval(server.url, N));
+    const final = await exitOf(masaEval(server.url, N));
     assert.equal(final.code, 0, final.stderr);
     const summary = JSON.parse(final.stdout.trim().split('\n').pop()!) as Record<string, number>;
     assert.equal(summary.n, N);
@@ -68,7 +62,7 @@ test('kill -9 at random points of progress, then resume: no item lost or repeate
     assert.equal(new Set(ok.map((r) => r.item_id)).size, N, 'no item repeated');
     // Only requests in flight at a kill may be lost (and re-requested): 8 per kill at most.
     assert.ok(server.stats.chat - N <= 8 * kills, `requests ${server.stats.chat} for ${N} items after ${kills} kills`);
-    const rerun = await exit(masaEval(server.url, N));
+    const rerun = await exitOf(masaEval(server.url, N));
     assert.equal(rerun.code, 0);
     assert.equal(lines().length, recs.length, 'a rerun of a complete run requests nothing');
   } finally {
@@ -82,7 +76,7 @@ test('SIGINT stops cleanly: what was in flight is recorded, exit 130, then resum
   const server = await startFakeServer({ latencyMs: 40 });
   try {
     const child = masaEval(server.url, N);
-    const done = exit(child);
+    const done = exitOf(child);
     const timer = setInterval(() => {
       if (server.stats.chat > 40) {
         clearInterval(timer);
@@ -95,7 +89,7 @@ test('SIGINT stops cleanly: what was in flight is recorded, exit 130, then resum
     const recs = lines();
     assert.ok(recs.length < N);
     assert.equal(recs.length, server.stats.chat, 'every request sent before the stop was recorded');
-    const final = await exit(masaEval(server.url, N));
+    const final = await exitOf(masaEval(server.url, N));
     assert.equal(final.code, 0);
     assert.equal(lines().length, N);
     assert.equal(server.stats.chat, N);

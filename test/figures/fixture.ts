@@ -64,6 +64,26 @@ export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
   const out: ScoreRecord[] = [];
   for (const m of catalog) {
     const size = Math.log2(Math.sqrt(m.params_b * (m.active_params_b ?? m.params_b)));
+    // The model's facts and a score with its interval, as summarize writes them.
+    const row = (benchmark: string, group: string, n: number, acc: number, se: number): ScoreRecord => ({
+      model: synthetic ? `sim/${m.id}` : m.id,
+      family: m.family,
+      generation: m.generation,
+      generation_rank: m.generation_rank ?? null,
+      params_b: m.params_b,
+      active_params_b: m.active_params_b ?? m.params_b,
+      release_date: m.release_date ?? '',
+      synthetic,
+      benchmark,
+      group,
+      n,
+      accuracy: acc,
+      stderr: se,
+      ci_low: Math.max(0, acc - 1.96 * se),
+      ci_high: Math.min(1, acc + 1.96 * se),
+      errors: 0,
+      truncated: 0,
+    });
     for (const b of FIXTURE_BENCHMARKS) {
       const s = SLOPES[b.group]!;
       const z = s.base + s.size * size + s.gen * ((m.generation_rank ?? 1) - 1) + 0.25 * gaussian(rng);
@@ -73,23 +93,7 @@ export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
       const acc = correct / b.n;
       const se = Math.sqrt((acc * (1 - acc)) / b.n);
       out.push({
-        model: synthetic ? `sim/${m.id}` : m.id,
-        family: m.family,
-        generation: m.generation,
-        generation_rank: m.generation_rank ?? null,
-        params_b: m.params_b,
-        active_params_b: m.active_params_b ?? m.params_b,
-        release_date: m.release_date ?? '',
-        synthetic,
-        benchmark: b.id,
-        group: b.group,
-        n: b.n,
-        accuracy: acc,
-        stderr: se,
-        ci_low: Math.max(0, acc - 1.96 * se),
-        ci_high: Math.min(1, acc + 1.96 * se),
-        errors: 0,
-        truncated: 0,
+        ...row(b.id, b.group, b.n, acc, se),
         run_id: `fixture-${m.id}-${b.id}`,
         chance: b.chance,
         partner: '',
@@ -105,23 +109,7 @@ export function fixtureRecords(opts: FixtureOptions = {}): ScoreRecord[] {
         const acc = 1 / (1 + Math.exp(-z));
         const se = 0.5 * Math.sqrt((acc * (1 - acc)) / g.n);
         out.push({
-          model: synthetic ? `sim/${m.id}` : m.id,
-          family: m.family,
-          generation: m.generation,
-          generation_rank: m.generation_rank ?? null,
-          params_b: m.params_b,
-          active_params_b: m.active_params_b ?? m.params_b,
-          release_date: m.release_date ?? '',
-          synthetic,
-          benchmark: g.id,
-          group: g.group,
-          n: g.n,
-          accuracy: acc,
-          stderr: se,
-          ci_low: Math.max(0, acc - 1.96 * se),
-          ci_high: Math.min(1, acc + 1.96 * se),
-          errors: 0,
-          truncated: 0,
+          ...row(g.id, g.group, g.n, acc, se),
           run_id: `fixture-${m.id}-${g.id}-${partner}`,
           chance: null,
           partner,
