@@ -61,11 +61,14 @@ export const command: Command = {
     out.push(`${'model'.padEnd(34)} ${'benchmark'.padEnd(16)} ${'n'.padStart(6)}  accuracy  stderr   95% CI          upstream  robust`);
     for (const r of res.rows) {
       const differs = r.accuracy_upstream !== undefined && r.accuracy_robust !== undefined && Math.abs(r.accuracy_upstream - r.accuracy_robust) > 1e-12 ? ' *' : '';
-      out.push(`${sourceLabel(r.model, r.source).padEnd(34)} ${r.benchmark.padEnd(16)} ${String(r.n).padStart(6)}  ${fmt(r.accuracy).padStart(8)}  ${fmt(r.stderr)}  [${fmt(r.ci_low)}, ${fmt(r.ci_high)}]  ${fmt(r.accuracy_upstream).padStart(8)}  ${fmt(r.accuracy_robust).padStart(6)}${differs}${r.errors ? `  errors ${r.errors}` : ''}`);
+      const bench = r.partner && r.partner !== 'self' && r.partner !== 'panel' ? `${r.benchmark} w/ ${r.partner.replace(/^model:/, '')}` : r.benchmark;
+      out.push(`${sourceLabel(r.model, r.source).padEnd(34)} ${bench.padEnd(16)} ${String(r.n).padStart(6)}  ${fmt(r.accuracy).padStart(8)}  ${fmt(r.stderr)}  [${fmt(r.ci_low)}, ${fmt(r.ci_high)}]  ${fmt(r.accuracy_upstream).padStart(8)}  ${fmt(r.accuracy_robust).padStart(6)}${differs}${r.errors ? `  errors ${r.errors}` : ''}`);
     }
     out.push('(* = the two answer parsers give different accuracies; see masa audit)');
-    out.push('', `group scores (${weighting}):`, `${'model'.padEnd(34)} ${'sa'.padStart(6)} ${'ma_u'.padStart(6)} ${'ma_p'.padStart(6)}`);
-    for (const g of groups) out.push(`${sourceLabel(g.model, g.source).padEnd(34)} ${fmt(g.sa).padStart(6)} ${fmt(g.ma_u).padStart(6)} ${fmt(g.ma_p).padStart(6)}`);
+    // The games' groups (MA-C, MA-A, MA-P in play) are shown when any model has them.
+    const cols = (['sa', 'ma_u', 'ma_p', 'ma_c', 'ma_a', 'ma_p_play'] as const).filter((c, i) => i < 3 || groups.some((g) => g[c] !== null));
+    out.push('', `group scores (${weighting}):`, `${'model'.padEnd(34)} ${cols.map((c) => c.padStart(9)).join(' ')}`);
+    for (const g of groups) out.push(`${sourceLabel(g.model, g.source).padEnd(34)} ${cols.map((c) => fmt(g[c]).padStart(9)).join(' ')}`);
     if (str(args, 'out')) out.push('', `tidy table: ${str(args, 'out')}`);
     if (str(args, 'groups-out')) out.push(`group table: ${str(args, 'groups-out')}`);
     process.stdout.write(out.join('\n') + '\n');
