@@ -31,6 +31,8 @@ export interface ChatRequest {
   model: string | undefined;
   /** Text of every message in order (multi-part contents joined), for hashing and token counts. */
   contents: string[];
+  /** Role of every message, in the same order (the prefix cache tokenizes the template's role markers). */
+  roles: string[];
   /** Text of the last user message: what the simulator recognises. */
   lastUser: string;
   n: number;
@@ -104,11 +106,13 @@ export function parseChatRequest(raw: unknown): ChatRequest {
   if (!Array.isArray(body.messages)) throw pydantic('messages', body.messages === undefined ? 'Field required' : 'Input should be a valid list', body.messages);
   if (body.messages.length === 0) throw badRequest('messages must not be empty', 'messages');
   const contents: string[] = [];
+  const roles: string[] = [];
   let lastUser = '';
   let sawUser = false;
   body.messages.forEach((m, i) => {
     const { role, text } = messageText(m, i);
     contents.push(text);
+    roles.push(role);
     if (role === 'user') {
       lastUser = text;
       sawUser = true;
@@ -178,6 +182,7 @@ export function parseChatRequest(raw: unknown): ChatRequest {
   return {
     model: (body.model as string | undefined | null) ?? undefined,
     contents,
+    roles,
     lastUser,
     n,
     temperature,
