@@ -12,6 +12,8 @@ import { loadItems, type DatasetLocation } from '../bench/data.js';
 import { getBenchmark } from '../bench/registry.js';
 import type { AnyBenchmark, Item, Trial } from '../bench/types.js';
 import { buildBody, requestKey, requestSeed, resolveGeneration, runHash, type ChatBody, type GenerationOverrides, type ResolvedGeneration } from './generation.js';
+import { stratifiedOrder } from './order.js';
+import type { PrecisionSettings } from './precision.js';
 import { modelSlug } from './records.js';
 
 /** What selects a run's requests, shared by online evaluation (EvalConfig) and batch export. */
@@ -28,6 +30,14 @@ export interface RunSelection {
   greedy?: boolean;
   /** The sampling preset to use; undefined = look the model up in the catalog; null = none. */
   preset?: SamplingPreset | null;
+  /** Precision target (`--target-ci`): stop each benchmark once its 95% interval's half-width is below it (src/eval/precision.ts). */
+  targetCi?: number | null;
+  /** Fewest items before a precision-targeted run may stop (default precision.ts MIN_ITEMS). */
+  minItems?: number;
+  /** 'prefix' (default): requests in hand are sent grouped by shared prompt prefix; 'arrival': in plan order. */
+  order?: 'prefix' | 'arrival';
+  /** Trials of an item with identical prompts go as one request (default true; see sharing.ts). */
+  shareTrials?: boolean;
 }
 
 export interface PlanConfig {
@@ -41,6 +51,8 @@ export interface PlanConfig {
   preset: SamplingPreset | undefined;
   dataRoot?: string;
   out: string;
+  /** Set for a precision-targeted run: items in the stratified seeded order (the first `limit` of it). */
+  precision?: PrecisionSettings | null;
 }
 
 export interface RunPlan {
@@ -55,6 +67,8 @@ export interface RunPlan {
   total: number;
   seed: number;
   model: string;
+  /** Precision-targeted (items in the stratified order); null: every planned item is requested. */
+  precision: PrecisionSettings | null;
 }
 
 export interface PlannedRequest {
@@ -142,7 +156,9 @@ export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: reado
   const options = benchOptions(bench, cfg.options, known);
   const { items: all, location } = await loadItems(bench, options, cfg.dataRoot);
   if (all.length === 0) throw new MasaError(`${bench.id}: no items found in ${location.dir}`);
-  const items = selectItems(all, cfg.limit, cfg.seed);
+  const precision = cfg.precision ?? null;
+  // --limit alone keeps its seeded subset; a precision run takes the stratified order (its first `limit`).
+  const items = precision ? stratifiedOrder(all, cfg.seed).slice(0, cfg.limit ?? undefined) : selectItems(all, cfg.limit, cfg.seed);
   const generation = resolveGeneration(bench.generation(options), cfg.preset, cfg.generation, cfg.greedy);
   const hash = runHash({ model: cfg.model, bench: bench.id, bench_options: hashedOptions(options), generation: generation.settings, seed: cfg.seed });
   const runId = `${modelSlug(cfg.model)}__${bench.id}__${hash.slice(0, 10)}`;
@@ -150,18 +166,23 @@ export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: reado
   mkdirSync(dir, { recursive: true });
   let total = 0;
   for (const it of items) total += bench.trials(it, options).length;
-  return { bench, options, items, location, generation, runId, dir, total, seed: cfg.seed, model: cfg.model };
+  return { bench, options, items, location, generation, runId, dir, total, seed: cfg.seed, model: cfg.model, precision };
 }
 
 /** Every request of a run, built lazily (a 100,000-item run never holds its bodies in memory). */
 export function* plannedRequests(plan: RunPlan): Generator<PlannedRequest> {
+  for (const item of plan.items) for (const req of itemRequests(plan, item)) yield req;
+}
+
+/** The requests of one item of a run, one per trial. */
+export function itemRequests(plan: RunPlan, item: Item): PlannedRequest[] {
   const g = plan.generation.settings;
-  for (const item of plan.items) {
-    for (const trial of plan.bench.trials(item, plan.options) as Trial[]) {
-      const messages = plan.bench.messages(item, trial, plan.options);
-      const seed = g.request_seed ? requestSeed(plan.seed, item.id, trial.index) : null;
-      const body = buildBody(plan.model, messages, g, seed);
-      yield { item, trial, body, key: requestKey(body, trial.index, trial.permutation) };
-    }
+  const out: PlannedRequest[] = [];
+  for (const trial of plan.bench.trials(item, plan.options) as Trial[]) {
+    const messages = plan.bench.messages(item, trial, plan.options);
+    const seed = g.request_seed ? requestSeed(plan.seed, item.id, trial.index) : null;
+    const body = buildBody(plan.model, messages, g, seed);
+    out.push({ item, trial, body, key: requestKey(body, trial.index, trial.permutation) });
   }
+  return out;
 }

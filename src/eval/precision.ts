@@ -149,3 +149,32 @@ export class OrderedPrefix {
     }
   }
 }
+
+/**
+ * The rule replayed over every complete item of a run (in order): where it reached the target
+ * (null: not yet) and the interval over all of them, the one summaries report. What a run
+ * that is resumed, continued to a tighter target, or summarized later concludes from its records.
+ */
+export function replayPrecision(scores: readonly number[], population: number, s: PrecisionSettings): { stoppedAt: number | null; cs: ConfidenceSequenceResult } {
+  const t = new PrecisionTracker(population, s);
+  for (const x of scores) t.push(x);
+  return { stoppedAt: t.stoppedAt, cs: t.current() };
+}
+
+export type PrefixStatus = 'complete' | 'failed' | 'missing';
+
+/**
+ * The longest complete prefix of items in order: the complete ones, the failed ones skipped
+ * (counted), up to the first that is neither. `end` is where it stops.
+ */
+export function prefixOf<T>(order: readonly T[], status: (item: T) => PrefixStatus): { included: T[]; failed: T[]; end: number } {
+  const included: T[] = [];
+  const failed: T[] = [];
+  let end = 0;
+  for (; end < order.length; end++) {
+    const s = status(order[end]!);
+    if (s === 'missing') break;
+    (s === 'complete' ? included : failed).push(order[end]!);
+  }
+  return { included, failed, end };
+}

@@ -15,10 +15,14 @@ import { EndpointClient, RequestFailure } from './client.js';
 import { bodyAfterCappedTruncation, bodyAfterContextError, capToContext } from './context.js';
 import { Dispatcher, type JobInput, type Outcome } from './dispatcher.js';
 import { failureRecord, successRecord, type RecordInput } from './outcome.js';
-import { planRun, plannedRequests, resolveBench, type RunPlan, type RunSelection } from './plan.js';
+import { itemRequests, planRun, plannedRequests, resolveBench, type RunPlan, type RunSelection } from './plan.js';
+import { precisionSettings } from './precision.js';
+import { RunPrecision } from './precision-run.js';
+import { choiceTokens, groupTrials, orderByPrefix, type RequestGroup } from './sharing.js';
 import { Progress, type ProgressCounters, type ProgressMode } from './progress.js';
 import { gitCommit, hashDataset, masaVersion } from './provenance.js';
-import type { RunMeta, RunSession, SampleRecord } from './records.js';
+import type { ChatResult } from './client.js';
+import type { PrecisionMeta, RunMeta, RunSession, SampleRecord } from './records.js';
 import { Redactor } from './redact.js';
 import { readMeta, SampleWriter, scanRun, writeMeta } from './store.js';
 import { summarizeRun, type RunSummary } from './summarize.js';
@@ -65,13 +69,52 @@ interface RunCtx {
   done: Set<string>;
   session: RunSession;
   meta: RunMeta;
+  /** Precision-targeted runs: where the stopping rule stands. */
+  precision: RunPrecision | null;
+  /** When this session sent the run's first request and wrote its last record (work_ms). */
+  firstSent: number | null;
+  lastRecord: number | null;
 }
 
-interface JobCtx {
-  run: RunCtx;
+interface Member {
   item: Item;
   trial: Trial;
   key: string;
+}
+
+/** One request: the trials it answers (several when trials with one prompt share it, see sharing.ts). */
+interface JobCtx {
+  run: RunCtx;
+  members: Member[];
+  mode: RequestGroup['mode'];
+}
+
+/** Items whose requests are ordered together (a precision run's windows grow with it, see windowItems). */
+const WINDOW_ITEMS = 512;
+
+/**
+ * A precision run stops on the longest complete prefix, which a window sent in prompt order
+ * completes only as a whole: windows of 1/16 of the items so far keep the overshoot near 6%.
+ */
+function windowItems(run: RunCtx, done: number): number {
+  return run.precision ? Math.min(WINDOW_ITEMS, Math.max(32, Math.ceil(done / 16))) : WINDOW_ITEMS;
+}
+
+/** The answer each member of a shared request gets: its choice (n), the one answer (fanout), or null when the server sent fewer choices. */
+function memberResults(ctx: JobCtx, r: ChatResult): Array<ChatResult | null> {
+  if (ctx.mode !== 'n') return ctx.members.map(() => r);
+  const choices = r.choices ?? [{ content: r.content, reasoning: r.reasoning, finish_reason: r.finish_reason }];
+  const split = choiceTokens(
+    r.usage?.completion_tokens ?? 0,
+    choices.map((c) => `${c.reasoning ?? ''}${c.content ?? ''}`),
+  );
+  return ctx.members.map((_, i) => {
+    const c = choices[i];
+    if (!c) return null;
+    const usage = r.usage ? { ...r.usage, completion_tokens: split[i]! } : null;
+    if (usage && i > 0) delete usage.reasoning_tokens;
+    return { ...c, usage, model: r.model };
+  });
 }
 
 export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
@@ -128,12 +171,15 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   const seed = cfg.seed ?? 0;
   const out = cfg.out ?? runsDir();
   const benches = cfg.benches.map(resolveBench);
+  const precision = cfg.targetCi === undefined || cfg.targetCi === null ? null : precisionSettings(cfg.targetCi, { minItems: cfg.minItems });
+  const order = cfg.order ?? 'prefix';
+  const share = cfg.shareTrials ?? true;
   const plans: RunPlan[] = [];
   for (const b of benches) {
     plans.push(
       await planRun(
         b,
-        { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out },
+        { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out, precision },
         benches,
       ),
     );
@@ -165,6 +211,9 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       interrupted: false,
       torn: scan.torn?.file ?? null,
       context: { max_model_len: maxModelLen, capped: 0, resent_after_400: 0, resent_after_truncation: 0 },
+      order,
+      requests_sent: 0,
+      shared_requests: 0,
       client: {
         concurrency: cfg.concurrency ?? 32,
         min_concurrency: cfg.minConcurrency ?? null,
@@ -195,13 +244,36 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       sessions: [...(previous?.sessions ?? []), session],
     };
     writeMeta(plan.dir, meta, redactor);
-    runs.push({ plan, done: scan.done, writer: new SampleWriter(join(plan.dir, SAMPLES_FILE), redactor), keys: new Set(), session, meta });
+    let tracker: RunPrecision | null = null;
+    if (plan.precision) {
+      tracker = new RunPrecision(plan);
+      await tracker.load();
+      if (tracker.stopped) log(`${plan.runId}: its records already reach the precision target (${tracker.tracker.stoppedAt} of ${plan.items.length} items): nothing to request`);
+    }
+    runs.push({ plan, done: scan.done, writer: new SampleWriter(join(plan.dir, SAMPLES_FILE), redactor), keys: new Set(), session, meta, precision: tracker, firstSent: null, lastRecord: null });
     counters.total += plan.total;
   }
 
   const concurrency = Math.max(1, Math.floor(cfg.concurrency ?? 32));
-  const writeRecord = (ctx: JobCtx, rec: SampleRecord): void => {
-    ctx.run.writer.append(rec);
+  const noteStop = (run: RunCtx): void => {
+    const t = run.precision!.tracker;
+    log(`${run.plan.runId}: stopped by precision at ${t.stoppedAt} of ${run.plan.items.length} items (95% interval half-width ${t.last ? t.last.halfWidth.toFixed(4) : '?'} < ${run.plan.precision!.target})`);
+  };
+
+  const writeRecord = (ctx: JobCtx, index: number, rec: SampleRecord): void => {
+    const run = ctx.run;
+    if (ctx.mode !== 'single') rec.shared = { n: ctx.members.length, index, choice: ctx.mode === 'n' ? index : 0 };
+    if (run.precision) {
+      const rank = run.precision.rankOf(rec.item_id);
+      if (rank !== undefined) rec.rank = rank;
+    }
+    run.writer.append(rec);
+    run.lastRecord = Date.now();
+    if (run.precision) {
+      const was = run.precision.stopped;
+      run.precision.record(rec);
+      if (!was && run.precision.stopped) noteStop(run);
+    }
     counters.done++;
     if (rec.error !== null) {
       counters.errors++;
@@ -224,15 +296,26 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     rng: mulberry32(seed ^ 0x5bd1e995),
     maxPendingOutcomes: concurrency * clients.length * 2,
     onOutcome(ctx: JobCtx, o: Outcome): void | Promise<void> {
-      const input: RecordInput = { plan: ctx.run.plan, item: ctx.item, trial: ctx.trial, key: ctx.key };
+      const input = (m: Member): RecordInput => ({ plan: ctx.run.plan, item: m.item, trial: m.trial, key: m.key });
       // `=== false`, not `!o.ok`: tslab type-checks src without strictNullChecks, where truthiness does not narrow the union.
       if (o.ok === false) {
-        writeRecord(ctx, failureRecord(input, o));
+        ctx.members.forEach((m, i) => writeRecord(ctx, i, failureRecord(input(m), o)));
         return;
       }
-      const rec = successRecord(input, { result: o.result, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts, max_tokens: o.max_tokens });
-      if (rec instanceof Promise) return rec.then((r) => writeRecord(ctx, r));
-      writeRecord(ctx, rec);
+      const results = memberResults(ctx, o.result);
+      const scoring: Array<Promise<void>> = [];
+      ctx.members.forEach((m, i) => {
+        const result = results[i];
+        if (!result) {
+          const error = `the server answered ${o.result.choices?.length ?? 1} choice(s) for n = ${ctx.members.length}; rerun with --no-share-trials`;
+          writeRecord(ctx, i, failureRecord(input(m), { error, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts, max_tokens: o.max_tokens }));
+          return;
+        }
+        const rec = successRecord(input(m), { result, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts, max_tokens: o.max_tokens });
+        if (rec instanceof Promise) scoring.push(rec.then((r) => writeRecord(ctx, i, r)));
+        else writeRecord(ctx, i, rec);
+      });
+      if (scoring.length > 0) return Promise.all(scoring).then(() => undefined);
     },
     beforeStart() {
       for (const run of runs) run.writer.flush();
@@ -247,8 +330,9 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       }
       const planned = ctx.run.plan.generation.settings.max_tokens ?? null;
       const r = event.result;
+      const cut = r.choices?.some((c) => c.finish_reason === 'length') ? 'length' : r.finish_reason;
       // The server's own prompt count and context length (from the card) say how much room there was.
-      const next = bodyAfterCappedTruncation(body, planned, r.finish_reason, r.usage?.prompt_tokens ?? null, maxModelLen);
+      const next = bodyAfterCappedTruncation(body, planned, cut, r.usage?.prompt_tokens ?? null, maxModelLen);
       if (next) context.resent_after_truncation++;
       return next;
     },
@@ -256,23 +340,40 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   counters.inFlight = () => dispatcher.active;
   counters.waiting = () => dispatcher.waiting;
 
+  /** The run's requests, a window of items at a time, grouped (shared trials) and ordered by prompt prefix. */
   function* source(): Generator<JobInput<JobCtx>> {
     for (const run of runs) {
       const done = run.done;
-      for (const req of plannedRequests(run.plan)) {
-        run.keys.add(req.key);
-        if (done.has(req.key)) {
-          counters.done++;
-          counters.resumed++;
-          run.session.resumed++;
-          continue;
+      const items = run.plan.items;
+      for (let i = 0; i < items.length && !run.precision?.stopped; ) {
+        const end = Math.min(items.length, i + windowItems(run, i));
+        const groups: RequestGroup[] = [];
+        for (; i < end; i++) {
+          const pending = [];
+          for (const req of itemRequests(run.plan, items[i]!)) {
+            run.keys.add(req.key);
+            if (done.has(req.key)) {
+              counters.done++;
+              counters.resumed++;
+              run.session.resumed++;
+            } else pending.push(req);
+          }
+          groups.push(...groupTrials(pending, share));
         }
-        run.session.requested++;
-        // The key stays the planned request's: a capped request is done once answered, whatever the cap.
-        const body = capToContext(req.body, maxModelLen);
-        if (body !== req.body) run.session.context!.capped++;
-        yield { body, ctx: { run, item: req.item, trial: req.trial, key: req.key } };
+        for (const g of order === 'prefix' ? orderByPrefix(groups) : groups) {
+          if (run.precision?.stopped) break;
+          run.session.requested += g.members.length;
+          run.session.requests_sent!++;
+          if (g.members.length > 1) run.session.shared_requests!++;
+          run.firstSent ??= Date.now();
+          // The key stays the planned request's: a capped request is done once answered, whatever the cap.
+          const body = capToContext(g.body, maxModelLen);
+          if (body !== g.body) run.session.context!.capped++;
+          yield { body, ctx: { run, members: g.members.map((m) => ({ item: m.item, trial: m.trial, key: m.key })), mode: g.mode } };
+        }
       }
+      // Trials a stopped precision run will not request leave the progress total.
+      if (run.precision?.stopped) counters.total -= run.plan.total - run.session.resumed - run.session.requested;
     }
   }
 
@@ -311,14 +412,35 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   const finished = new Date().toISOString();
   for (const run of runs) {
     run.writer.close();
-    // Keys of items the source never reached (stopped early) still count as planned.
-    if (interrupted) for (const req of plannedRequests(run.plan)) run.keys.add(req.key);
+    // Keys of items the source never reached (stopped early, or by precision) still count as planned.
+    if (interrupted || run.precision) for (const req of plannedRequests(run.plan)) run.keys.add(req.key);
     run.session.finished_at = finished;
     run.session.interrupted = interrupted;
     run.session.endpoint_stats = stats;
+    if (run.firstSent !== null && run.lastRecord !== null) run.session.work_ms = run.lastRecord - run.firstSent;
     run.meta.finished_at = finished;
+    const summary = await summarizeRun(run.plan, run.keys);
+    if (summary.precision) {
+      const p = summary.precision;
+      const pm: PrecisionMeta = {
+        target: p.target,
+        alpha: p.alpha,
+        min_items: p.min_items,
+        method: p.method,
+        order: 'stratified',
+        population: p.population,
+        items: p.items,
+        stopped: p.stopped,
+        stopped_at: p.stopped_at,
+        accuracy: p.items > 0 ? summary.accuracy : null,
+        cs_low: p.cs_low,
+        cs_high: p.cs_high,
+      };
+      run.session.precision = pm;
+      run.meta.precision = pm;
+    }
     writeMeta(run.plan.dir, run.meta, redactor);
-    summaries.push(await summarizeRun(run.plan, run.keys));
+    summaries.push(summary);
   }
   if (failure) throw new MasaError(redactor.text(failure.message));
   return { runs: summaries, interrupted };

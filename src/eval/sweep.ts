@@ -44,6 +44,12 @@ export interface SweepConfig {
    * concurrency: models at different servers keep all of them busy, and the tail of one model's
    * run overlaps the start of the next. Models sharing a server multiply its load. */
   parallel_models?: number;
+  /** Precision target for every (model, benchmark), as --target-ci (src/eval/precision.ts). */
+  target_ci?: number;
+  min_items?: number;
+  /** As --order and --no-share-trials. */
+  order?: 'prefix' | 'arrival';
+  share_trials?: boolean;
 }
 
 export type SweepStatus = 'done' | 'partial' | 'failed';
@@ -61,6 +67,8 @@ export interface SweepRow {
   run_id: string | null;
   /** Why the run failed (status 'failed'). */
   reason: string | null;
+  /** Precision-targeted runs: items the interval is over, of how many, where the rule stopped, its half-width. */
+  precision?: { items: number; population: number; stopped_at: number | null; half_width: number };
 }
 
 function fail(file: string, msg: string): never {
@@ -135,6 +143,10 @@ export function readSweepConfig(file: string): SweepConfig {
     timeout_s: num('timeout_s'),
     max_attempts: num('max_attempts'),
     parallel_models: positiveInt(file, 'parallel_models', num('parallel_models')),
+    target_ci: num('target_ci'),
+    min_items: positiveInt(file, 'min_items', num('min_items')),
+    order: c.order === undefined ? undefined : c.order === 'prefix' || c.order === 'arrival' ? c.order : fail(file, `order: must be "prefix" or "arrival", got ${JSON.stringify(c.order)}`),
+    share_trials: c.share_trials === undefined ? undefined : typeof c.share_trials === 'boolean' ? c.share_trials : fail(file, 'share_trials: must be true or false'),
   };
 }
 
@@ -148,6 +160,8 @@ export interface SweepHooks {
   benches?: AnyBenchmark[];
   /** Overrides the config's parallel_models (the --parallel-models flag). */
   parallelModels?: number;
+  /** Overrides the config's target_ci (the --target-ci flag). */
+  targetCi?: number;
 }
 
 function failedRows(m: SweepModel, benchIds: string[], reason: string): SweepRow[] {
@@ -181,6 +195,10 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
       greedy: m.greedy ?? cfg.greedy ?? false,
       timeoutMs: (cfg.timeout_s ?? 600) * 1000,
       maxAttempts: cfg.max_attempts ?? 6,
+      targetCi: hooks.targetCi ?? cfg.target_ci ?? null,
+      minItems: cfg.min_items,
+      order: cfg.order,
+      shareTrials: cfg.share_trials,
       progress,
       log: hooks.log,
       drainSignal: hooks.drainSignal,
@@ -204,6 +222,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
           truncated: r.truncated,
           run_id: r.run_id,
           reason: null,
+          ...(r.precision ? { precision: { items: r.precision.items, population: r.precision.population, stopped_at: r.precision.stopped_at, half_width: r.precision.half_width } } : {}),
         });
       }
       return rows;

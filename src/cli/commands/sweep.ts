@@ -16,9 +16,10 @@ function table(rows: SweepRow[]): string {
     String(r.errors),
     String(r.missing),
     String(r.truncated),
+    r.precision ? (r.precision.stopped_at !== null ? `stopped at ${r.precision.stopped_at}/${r.precision.population} (±${r.precision.half_width.toFixed(4)})` : `${r.precision.items}/${r.precision.population} (±${r.precision.half_width.toFixed(4)})`) : '',
     r.reason ?? '',
   ]);
-  const head = ['model', 'bench', 'status', 'n', 'accuracy ± se', 'errors', 'missing', 'truncated', 'reason'];
+  const head = ['model', 'bench', 'status', 'n', 'accuracy ± se', 'errors', 'missing', 'truncated', 'precision', 'reason'];
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   return [head, ...body].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ').trimEnd()).join('\n');
 }
@@ -26,13 +27,14 @@ function table(rows: SweepRow[]): string {
 export const command: Command = {
   name: 'sweep',
   summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable',
-  usage: ['masa sweep --config <sweep.json> [--out <dir>] [--parallel-models N] [--json] [--quiet]'],
+  usage: ['masa sweep --config <sweep.json> [--out <dir>] [--parallel-models N] [--target-ci H] [--json] [--quiet]'],
   flags: {
     config: { type: 'string', description: 'sweep config (JSON, see below)', arg: '<file>' },
     out: { type: 'string', description: 'results folder (overrides the config\'s "out")', arg: '<dir>' },
     json: { type: 'boolean', description: 'last stdout line: {"rows":[...]} with one row per model and benchmark' },
     quiet: { type: 'boolean', description: 'no progress output' },
     'parallel-models': { type: 'number', description: 'models evaluated at once, each with its own per-endpoint concurrency (overrides the config\'s "parallel_models"; default 1)', arg: '<n>' },
+    'target-ci': { type: 'number', description: 'stop each (model, benchmark) once its 95% interval has this half-width (overrides the config\'s "target_ci"; see masa eval --help)', arg: '<h>' },
   },
   details: `Config:
   {
@@ -42,6 +44,8 @@ export const command: Command = {
     "generation": {"max_tokens": 4096},          overrides for every model (catalog presets still apply)
     "out": "data/runs", "data": "../datasets",   relative to the config file
     "parallel_models": 2,                        models evaluated at once (default 1)
+    "target_ci": 0.02, "min_items": 100,         precision target, as masa eval --target-ci
+    "order": "prefix", "share_trials": true,     request order and sharing, as masa eval
     "models": [
       {"model": "qwen3-8b", "endpoints": ["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
        "generation": {"chat_template_kwargs": {"enable_thinking": false}}, "api_key_env": "VLLM_KEY"},
@@ -82,6 +86,7 @@ Exit status: 0 when all done, 3 otherwise, 130 when interrupted.`,
         drainSignal: drain.signal,
         abortSignal: abort.signal,
         parallelModels,
+        targetCi: num(args, 'target-ci'),
       });
     } finally {
       process.off('SIGINT', onSignal);
