@@ -15,7 +15,7 @@ export type ScoresKind = 'tidy' | 'groups';
 type Cell = string | number | boolean | null;
 export type ScoreRecord = Record<string, Cell>;
 
-const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks']);
+const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'interval']);
 
 /** Types the cells of a parsed CSV: numbers where the column is numeric, true/false, '' = null. */
 export function typeRecords(rows: ReadonlyArray<Record<string, string>>): ScoreRecord[] {
@@ -142,7 +142,7 @@ export function column(records: readonly ScoreRecord[], name: string): number[] 
 }
 
 export function tidyCsv(rows: ReadonlyArray<TidyScoreRow & { chance?: number | null }>): string {
-  return toCsv([...TIDY_COLUMNS, 'chance'], rows as unknown as Array<Record<string, unknown>>);
+  return toCsv([...TIDY_COLUMNS, 'chance', 'interval', 'items_total', 'stopped_at'], rows as unknown as Array<Record<string, unknown>>);
 }
 
 export function groupsCsv(rows: readonly GroupScoreRow[]): string {

@@ -19,6 +19,8 @@ import type { Group, Item, TrialScore } from '../bench/types.js';
 import { SAMPLES_FILE, type RunMeta, type SampleRecord } from '../eval/records.js';
 import { listRuns, readRecords, recordScore, replacesKept } from '../eval/store.js';
 import * as aq from 'arquero';
+import { CostTally, type RunCostRow } from './run-costs.js';
+import { precisionRow } from './precision-rows.js';
 import { groupScores, type ModelFacts, type TidyScoreRow, type Weighting } from './tables.js';
 
 /** How summarize folds one benchmark's trials: its group, items and reduce. */
@@ -31,6 +33,9 @@ export interface BenchAdapter {
   reduce(item: Item, trials: TrialScore[]): number;
   /** Chance accuracy over these items, when known. */
   chance(items: Item[]): number | null;
+  /** Every item and its trial count, when loaded: a precision-targeted run is summarized over its order's prefix. */
+  items?(): Item[];
+  trials?(item: Item): number;
 }
 
 export type BenchAdapterFactory = (bench: string, options: Record<string, unknown>) => Promise<BenchAdapter>;
@@ -50,6 +55,8 @@ export interface SummarizeResult {
   records: number;
   runs: number;
   warnings: string[];
+  /** What each run cost the server (one row per run folder, run-costs.ts). */
+  costs: RunCostRow[];
 }
 
 /** Adapters from the benchmark registry; items loaded once per (benchmark, options). */
@@ -76,6 +83,8 @@ export function registryAdapters(dataRoot?: string, warn: (m: string) => void = 
           item: (itemId) => byId?.get(itemId),
           reduce: (item, trials) => bench.reduce(item, trials, opts),
           chance: (items) => (byId ? bench.chance(items, opts) : null),
+          items: () => (byId ? [...byId.values()] : []),
+          trials: (item) => bench.trials(item, opts).length,
         };
       })();
       cache.set(key, p);
@@ -120,8 +129,9 @@ async function summarizeRun(
   opts: SummarizeOptions,
   adapters: BenchAdapterFactory,
   warn: (m: string) => void,
-): Promise<{ row: TidyScoreRow & { chance: number | null }; records: number } | null> {
+): Promise<{ row: TidyScoreRow & { chance: number | null }; records: number; cost: RunCostRow } | null> {
   const items = new Map<string, ItemInfo>();
+  const cost = new CostTally();
   let model = meta?.model;
   let bench = meta?.bench;
   let records = 0;
@@ -132,6 +142,7 @@ async function summarizeRun(
   for await (const r of readRecords(dir, { onBadLine: (line) => (badLine = line) }) as AsyncGenerator<SampleRecord>) {
     if (badLine !== null) throw new MasaError(`${file}:${badLine}: not valid JSON, and it is not the last line (the log is corrupt)`);
     records++;
+    cost.add(r);
     model ??= r.model;
     bench ??= r.bench;
     let it = items.get(r.item_id);
@@ -171,9 +182,13 @@ async function summarizeRun(
     scored.push({ id, score: adapter.reduce(item, trials.map((t) => t.score!)), cluster: info.cluster, tags: info.tags });
   }
   if (fallback > 0 && adapter.loaded) warn(`${runId}: ${fallback} item ids not found among the loaded ${bench} items (run on other data?); folded from their records, chance level unknown`);
-  const s = summarizeScores(scored);
+  // A precision-targeted run counts the prefix of its order only (src/eval/precision.ts).
+  const precise = meta?.precision ? precisionRow(meta, items, adapter, warn, runId) : null;
+  const s = precise?.summary ?? summarizeScores(scored);
+  if (precise) errors = precise.errors;
   return {
     records,
+    cost: cost.row(model, bench, runId, meta),
     row: {
       ...(facts ?? { model, family: '', generation: '', generation_rank: null, params_b: null, active_params_b: null, release_date: '', synthetic: model.startsWith('sim/') }),
       benchmark: bench,
@@ -187,6 +202,8 @@ async function summarizeRun(
       truncated,
       run_id: runId,
       chance: fallback === 0 && real.length > 0 ? adapter.chance(real) : null,
+      interval: 'wilson',
+      ...(precise ? precise.columns : {}),
     },
   };
 }
@@ -208,10 +225,12 @@ export async function summarizeResults(dir: string, opts: SummarizeOptions): Pro
   if (runs.length === 0) throw new MasaError(`${dir}: no run folders (expected <dir>/<run_id>/samples.jsonl)`);
   const kept = new Map<string, { row: TidyScoreRow & { chance: number | null }; started: string }>();
   let records = 0;
+  const costs: RunCostRow[] = [];
   for (const run of runs) {
     const r = await summarizeRun(run.dir, run.run_id, run.meta, opts, adapters, warn);
     if (!r) continue;
     records += r.records;
+    costs.push(r.cost);
     const key = `${r.row.model}\u0000${r.row.benchmark}`;
     const started = run.meta?.started_at ?? '';
     const prev = kept.get(key);
@@ -225,7 +244,7 @@ export async function summarizeResults(dir: string, opts: SummarizeOptions): Pro
   const rows = [...kept.values()].map((k) => k.row);
   const order = new Map(BENCHMARKS.map((b, i) => [b.id, i]));
   rows.sort((a, b) => a.family.localeCompare(b.family) || (a.params_b ?? 0) - (b.params_b ?? 0) || a.model.localeCompare(b.model) || (order.get(a.benchmark) ?? 99) - (order.get(b.benchmark) ?? 99) || a.benchmark.localeCompare(b.benchmark));
-  return { rows, records, runs: runs.length, warnings };
+  return { rows, records, runs: runs.length, warnings, costs };
 }
 
 /** summarizeResults as arquero tables: `tidy` (model × benchmark) and `groups` (one row per model). */

@@ -35,6 +35,10 @@ export interface TidyScoreRow extends ModelFacts {
   /** Trials cut by the token limit (scored wrong). */
   truncated: number;
   run_id: string;
+  /** Precision-targeted runs (`--target-ci`): the interval's method, the items drawn from, where the rule stopped. */
+  interval?: string;
+  items_total?: number;
+  stopped_at?: number | null;
 }
 
 export type GroupColumn = 'sa' | 'ma_u' | 'ma_p';

@@ -155,6 +155,13 @@ export function resolveBench(b: string | AnyBenchmark): AnyBenchmark {
 export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: readonly AnyBenchmark[]): Promise<RunPlan> {
   const options = benchOptions(bench, cfg.options, known);
   const { items: all, location } = await loadItems(bench, options, cfg.dataRoot);
+  const plan = planFromItems(bench, options, all, location, cfg);
+  mkdirSync(plan.dir, { recursive: true });
+  return plan;
+}
+
+/** The plan of a run over loaded items, without touching the disk (`masa plan` estimates from it). */
+export function planFromItems(bench: AnyBenchmark, options: Record<string, unknown>, all: readonly Item[], location: DatasetLocation, cfg: PlanConfig): RunPlan {
   if (all.length === 0) throw new MasaError(`${bench.id}: no items found in ${location.dir}`);
   const precision = cfg.precision ?? null;
   // --limit alone keeps its seeded subset; a precision run takes the stratified order (its first `limit`).
@@ -163,7 +170,6 @@ export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: reado
   const hash = runHash({ model: cfg.model, bench: bench.id, bench_options: hashedOptions(options), generation: generation.settings, seed: cfg.seed });
   const runId = `${modelSlug(cfg.model)}__${bench.id}__${hash.slice(0, 10)}`;
   const dir = join(cfg.out, runId);
-  mkdirSync(dir, { recursive: true });
   let total = 0;
   for (const it of items) total += bench.trials(it, options).length;
   return { bench, options, items, location, generation, runId, dir, total, seed: cfg.seed, model: cfg.model, precision };

@@ -11,6 +11,7 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   { name: 'data', summary: 'fetch the benchmark files from their public sources (or a local copy) and check them', load: async () => (await import('./data.js')).command },
   { name: 'eval', summary: 'evaluate a served model on benchmarks (resumable, adaptive concurrency, several endpoints)', load: async () => (await import('./eval.js')).command },
+  { name: 'plan', summary: 'estimate items, requests and tokens per model and benchmark before running (with --target-ci: where it will stop)', load: async () => (await import('./plan.js')).command },
   { name: 'sweep', summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable', load: async () => (await import('./sweep.js')).command },
   { name: 'batch', summary: 'offline batch: export OpenAI Batch JSONL requests, import the outputs as run records', load: async () => (await import('./batch.js')).command },
   { name: 'score', summary: 'score recorded responses (JSONL) against a benchmark, as its authors score them', load: async () => (await import('./score.js')).command },
