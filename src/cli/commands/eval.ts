@@ -63,12 +63,29 @@ export function generationOverrides(args: ParsedArgs): GenerationOverrides {
   return o;
 }
 
+let tsLoader: Promise<void> | null = null;
+
+/**
+ * A user's TypeScript module needs tsx's loader when masa runs from its compiled bundle
+ * (bin/compile-cache.mjs sets MASA_COMPILED); running from the sources, tsx is already there.
+ */
+function typeScriptLoader(path: string): Promise<void> {
+  if (process.env.MASA_COMPILED !== '1' || !/\.[cm]?tsx?$/.test(path)) return Promise.resolve();
+  // A non-literal specifier: tslab's compiler (Node10 resolution) cannot read tsx's exports map.
+  const api = 'tsx/esm/api';
+  tsLoader ??= (import(api) as Promise<{ register(): unknown }>).then((m) => {
+    m.register();
+  });
+  return tsLoader;
+}
+
 /** Benchmarks by registry id, plus a user module (`--bench-module file.ts` exporting `benchmark`). */
 export async function selectBenches(args: ParsedArgs, command: string): Promise<AnyBenchmark[]> {
   const ids = list(args, 'bench') ?? [];
   const modulePath = str(args, 'bench-module');
   const out: Array<string | AnyBenchmark> = [...ids];
   if (modulePath) {
+    await typeScriptLoader(modulePath);
     const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as { benchmark?: AnyBenchmark };
     if (!mod.benchmark || typeof mod.benchmark.load !== 'function') throw new MasaError(`${modulePath}: does not export a 'benchmark'`, { exitCode: 2 });
     out.push(mod.benchmark);
