@@ -178,6 +178,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const chaos = mulberry32(seed ^ 0x5eed);
   const idRng = mulberry32((seed * 2654435761) ^ 0x1d);
 
+  // Per-model counters for GET /metrics.
+  const perModel = new Map<string, ModelCounters>();
   const stats: SimulatorStats = { requests: 0, completed: 0, recognised: 0, unrecognised: 0, errors: {}, inFlight: 0, maxInFlight: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, evictedBlocks: 0 };
   let windowStart = 0;
   let windowCount = 0;
@@ -249,6 +251,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     stats.promptTokens += pt;
     stats.cachedTokens += cached;
     stats.completionTokens += sumTokens(done.choices);
+    const mine = perModel.get(model.name) ?? { requests: 0, prompt: 0, cached: 0, generation: 0 };
+    perModel.set(model.name, mine);
+    mine.requests++;
+    mine.prompt += pt;
+    mine.cached += cached;
+    mine.generation += sumTokens(done.choices);
     if (cache && admission) {
       let freed = false;
       const free = (): void => {
@@ -387,6 +395,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return;
     }
     if (path === '/version') return sendJson(res, 200, JSON.stringify({ version: EMULATED_VLLM_VERSION }));
+    if (path === '/metrics') {
+      const text = metricsText(perModel);
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     if (path.startsWith('/v1') && opts.apiKey !== undefined && method !== 'OPTIONS') {
       if (req.headers.authorization !== `Bearer ${opts.apiKey}`) {
         stats.errors[401] = (stats.errors[401] ?? 0) + 1;
@@ -471,6 +485,33 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         server.closeAllConnections();
       }),
   };
+}
+
+interface ModelCounters {
+  requests: number;
+  prompt: number;
+  cached: number;
+  generation: number;
+}
+
+/**
+ * GET /metrics in Prometheus text, with the names vLLM V1 uses for these counters (a subset:
+ * requests, prompt and generated tokens, prefix-cache queries and hits, in tokens).
+ */
+function metricsText(perModel: ReadonlyMap<string, ModelCounters>): string {
+  const series: Array<[string, string, (c: ModelCounters) => number]> = [
+    ['vllm:request_success_total', 'Count of successfully processed requests.', (c) => c.requests],
+    ['vllm:prompt_tokens_total', 'Number of prefill tokens processed.', (c) => c.prompt],
+    ['vllm:generation_tokens_total', 'Number of generation tokens processed.', (c) => c.generation],
+    ['vllm:prefix_cache_queries_total', 'Prefix cache queries, in terms of number of queried tokens.', (c) => c.prompt],
+    ['vllm:prefix_cache_hits_total', 'Prefix cache hits, in terms of number of cached tokens.', (c) => c.cached],
+  ];
+  const out: string[] = [];
+  for (const [name, help, get] of series) {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+    for (const [model, c] of perModel) out.push(`${name}{model_name="${model}"} ${get(c)}`);
+  }
+  return out.join('\n') + '\n';
 }
 
 function sumTokens(choices: readonly ChoiceOut[]): number {

@@ -70,5 +70,9 @@ test('the server reports cached_tokens only when some were cached, and latency f
   assert.ok(cold >= 600 && warm < cold / 2, `cold ${cold.toFixed(0)} ms, warm ${warm.toFixed(0)} ms`);
   const s = sim.stats();
   assert.equal(s.cachedTokens, cached);
+  // The same counters in Prometheus text under vLLM's names.
+  const metrics = await (await fetch(`${sim.origin}/metrics`)).text();
+  assert.match(metrics, new RegExp(`vllm:prefix_cache_hits_total\\{model_name="sim/test-7b"\\} ${cached}\\n`));
+  assert.match(metrics, /# TYPE vllm:prompt_tokens_total counter/);
   assert.ok(s.promptTokens >= first.json.usage.prompt_tokens + second.json.usage.prompt_tokens);
 });
