@@ -25,14 +25,15 @@
  *   mu^_t = (1/2 + sum_{i<=t} X_i) / (t + 1),  s2_t = (1/4 + sum_{i<=t} (X_i - mu^_i)^2) / (t + 1),
  *   l_t = sqrt(2 log(2/alpha) / (s2_{t-1} H_t)),  l+_t = min(l_t, c / mu_t(m)),  l-_t = min(l_t, c / (1 - mu_t(m))),
  * with c = 1/2. H_t = t log(1 + t) (the paper's predictable plug-in, tight over all t) with a
- * null population; with a population, H_t = N, the bets the paper suggests for a planned sample
- * size, planned here as the whole benchmark. Either way the bets are fixed before any data and
+ * null population; with a population, H_t = N / 2, the bets the paper suggests for a planned
+ * sample size, planned here as half the population (runs stopped at a precision target end
+ * between a quarter and two thirds of a benchmark's items). Either way the bets are fixed before any data and
  * do not depend on a precision target, so a run stopped at one target and continued to a
  * tighter one later still has the coverage (a target-tuned bet would lose it when the target is
  * chosen after seeing results).
  *
  * Departures from the paper, on purpose: none in the capital process; the bet size with a
- * population (H_t = N) is masa's choice among the paper's valid predictable bets.
+ * population (H_t = N / 2) is masa's choice among the paper's valid predictable bets.
  */
 
 export interface ConfidenceSequenceOptions {
@@ -103,7 +104,7 @@ class Sequence {
     const t = this.xs.length + 1;
     if (this.population !== null && t > this.population) throw new RangeError(`more observations than the population of ${this.population}`);
     const s2 = this.ss / t; // s2_{t-1} = (1/4 + sum_{i<t} (X_i - mu^_i)^2) / t
-    const horizon = this.population === null ? t * Math.log(1 + t) : this.population;
+    const horizon = this.population === null ? t * Math.log(1 + t) : Math.max(1, this.population / 2);
     this.bets.push(Math.sqrt(this.num / (s2 * horizon)));
     this.before.push(this.sum);
     this.inv.push(this.population === null ? 0 : 1 / (this.population - (t - 1)));

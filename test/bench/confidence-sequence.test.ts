@@ -14,7 +14,7 @@ function gridReference(xs: number[], alpha: number, N: number | null, breaks: nu
   let ss = 0.25;
   for (let t = 1; t <= n; t++) {
     const s2 = ss / t;
-    bets.push(Math.sqrt((2 * Math.log(2 / alpha)) / (s2 * (N === null ? t * Math.log(1 + t) : N))));
+    bets.push(Math.sqrt((2 * Math.log(2 / alpha)) / (s2 * (N === null ? t * Math.log(1 + t) : Math.max(1, N / 2)))));
     sum += xs[t - 1]!;
     const muHat = (0.5 + sum) / (t + 1);
     ss += (xs[t - 1]! - muHat) ** 2;
