@@ -26,6 +26,14 @@ import { sharedDatasetsDir } from '../../src/core/paths.js';
 import { runSweep, type SweepConfig } from '../../src/eval/sweep.js';
 import { listRuns, readRecords } from '../../src/eval/store.js';
 import type { SampleRecord } from '../../src/eval/records.js';
+import { loadItems, type DatasetLocation } from '../../src/bench/data.js';
+import type { Item } from '../../src/bench/types.js';
+import { findModel } from '../../src/core/catalog-load.js';
+import { mulberry32 } from '../../src/core/rng.js';
+import { presetFor } from '../../src/eval/catalog.js';
+import { benchOptions, itemRequests, planFromItems } from '../../src/eval/plan.js';
+import { groupTrials, itemsByPrefix } from '../../src/eval/sharing.js';
+import { PrefixCache, chatTokens, pieces } from '../../src/sim/prefix-cache.js';
 
 const QUICK = process.argv.includes('--quick');
 const PARTS = new Set((process.env.MASA_BENCH_COST_PARTS ?? 'sweep,order,plan,startup').split(','));
@@ -154,17 +162,22 @@ async function partSweep(models: string[], dirs: { full: string; target: string 
   return { full, target };
 }
 
-/** The same sweep twice on fresh servers, in masa's order and in plan order: prompt tokens computed, records compared. */
+/**
+ * The same sweep twice on fresh servers, in masa's order and in plan order (`--order arrival`):
+ * prompt tokens the server computed, records compared. Then, with the simulator's own cache model
+ * (src/sim/prefix-cache.ts) fed the same prompts and the answers the run produced, the orders a
+ * harness without ordering would send: trial by trial (every item's first trial, then every
+ * item's second, as when a benchmark is repeated per trial or epoch) and shuffled.
+ */
 async function partOrder(models: string[], extra: Partial<SweepConfig>, label: string): Promise<void> {
-  const out: Record<string, { computed: number; prompt: number; recs: Map<string, string> }> = {};
+  const out: Record<string, { computed: number; prompt: number; recs: Map<string, SampleRecord> }> = {};
   for (const order of ['prefix', 'arrival'] as const) {
     const sim = await startSim();
     const dir = mkdtempSync(join(tmpdir(), `masa-bench-order-${order}-`));
     try {
       await sweep(models, sim.url, dir, { ...extra, order, parallel_models: 1 });
       const s = await sim.stats();
-      const recs = new Map((await records(dir)).map((r) => [r.request_key, `${r.response}|${r.reasoning}|${r.correct}`]));
-      out[order] = { computed: s.promptTokens! - s.cachedTokens!, prompt: s.promptTokens!, recs };
+      out[order] = { computed: s.promptTokens! - s.cachedTokens!, prompt: s.promptTokens!, recs: new Map((await records(dir)).map((r) => [r.request_key, r])) };
     } finally {
       sim.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -172,9 +185,68 @@ async function partOrder(models: string[], extra: Partial<SweepConfig>, label: s
   }
   const a = out.prefix!;
   const b = out.arrival!;
-  let same = a.recs.size === b.recs.size;
-  for (const [k, v] of a.recs) if (b.recs.get(k) !== v) same = false;
-  say(`${label}: prompt tokens computed ${int(a.computed)} (masa order) vs ${int(b.computed)} (arrival order) of ${int(a.prompt)}: ${(100 * (1 - a.computed / b.computed)).toFixed(1)}% fewer (target >= 25%); records ${same ? 'identical' : 'DIFFER'} (${int(a.recs.size)})`);
+  const text = (r: SampleRecord | undefined): string => (r ? `${r.response}|${r.reasoning}|${r.correct}` : 'none');
+  let common = 0;
+  let differ = 0;
+  for (const [k, r] of a.recs) {
+    if (!b.recs.has(k)) continue;
+    common++;
+    if (text(r) !== text(b.recs.get(k))) differ++;
+  }
+  const sameSet = common === a.recs.size && common === b.recs.size;
+  say(`${label}: prompt tokens computed ${int(a.computed)} (masa order) vs ${int(b.computed)} (plan order, --order arrival) of ${int(a.prompt)}: ${(100 * (1 - a.computed / b.computed)).toFixed(1)}% fewer; records: ${int(common)} in both, ${differ === 0 ? 'identical' : `${differ} DIFFER`}${sameSet ? '' : ` (runs stopped at different items: ${int(a.recs.size)} vs ${int(b.recs.size)})`}`);
+  if (extra.target_ci === undefined) offlineOrders(models, a.recs);
+}
+
+/** What the simulator's cache model computes for the same requests and answers in other arrival orders. */
+function offlineOrders(models: string[], recs: Map<string, SampleRecord>): void {
+  const totals: Record<string, number> = { masa: 0, plan: 0, 'trial by trial': 0, shuffled: 0 };
+  for (const model of models) {
+    type Req = { messages: Array<{ role: string; content: string }>; outputs: string[][] };
+    const streams: Record<string, Req[]> = { masa: [], plan: [], 'trial by trial': [], shuffled: [] };
+    for (const bench of BENCHMARKS) {
+      const options = benchOptions(bench, {}, BENCHMARKS);
+      const { items, location } = loadedItems.get(bench.id)!;
+      const info = findModel(model, loadCatalog());
+      const plan = planFromItems(bench, options, items, location, { model: `sim/${model}`, seed: 0, limit: null, options: {}, generation: {}, greedy: false, preset: presetFor(info, undefined), out: '', precision: null });
+      const answer = (key: string): string[] => {
+        const r = recs.get(key);
+        return pieces(`${r?.reasoning ?? ''}${r?.response ?? ''}`);
+      };
+      const perItem = (its: readonly Item[]): Req[] =>
+        its.flatMap((it) => groupTrials(itemRequests(plan, it), true).map((g) => ({ messages: g.body.messages, outputs: g.members.map((m) => answer(m.key)) })));
+      streams.plan!.push(...perItem(plan.items));
+      streams.masa!.push(...perItem(itemsByPrefix(plan.items, (it) => bench.messages(it, bench.trials(it, options)[0]!, options))));
+      const singles = plan.items.map((it) => itemRequests(plan, it));
+      const most = Math.max(...singles.map((x) => x.length));
+      for (let t = 0; t < most; t++) for (const list of singles) if (list[t]) streams['trial by trial']!.push({ messages: list[t]!.body.messages, outputs: [answer(list[t]!.key)] });
+      streams.shuffled!.push(...singles.flat().map((r) => ({ messages: r.body.messages, outputs: [answer(r.key)] })));
+    }
+    const rng = mulberry32(7);
+    const sh = streams.shuffled!;
+    for (let i = sh.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [sh[i], sh[j]] = [sh[j]!, sh[i]!];
+    }
+    for (const [name, list] of Object.entries(streams)) {
+      const cache = new PrefixCache({ budgetTokens: KV });
+      const salt = `sim/${model}`;
+      for (const r of list) cache.release(cache.admit(chatTokens(r.messages.map((m) => m.role), r.messages.map((m) => m.content)), salt), salt, r.outputs);
+      const s = cache.snapshot();
+      totals[name]! += s.promptTokens - s.cachedTokens;
+    }
+  }
+  const m = totals.masa!;
+  say(`  the simulator's cache model, same prompts and answers: computed ${int(m)} in masa's order; ${Object.entries(totals).filter(([k]) => k !== 'masa').map(([k, v]) => `${k} ${int(v)} (masa ${(100 * (1 - m / v)).toFixed(1)}% fewer)`).join(', ')}`);
+}
+
+const loadedItems = new Map<string, { items: Item[]; location: DatasetLocation }>();
+async function loadAll(): Promise<void> {
+  for (const bench of BENCHMARKS) {
+    if (loadedItems.has(bench.id)) continue;
+    const r = await loadItems(bench, benchOptions(bench, {}, BENCHMARKS), sharedDatasetsDir());
+    loadedItems.set(bench.id, { items: r.items as Item[], location: r.location });
+  }
 }
 
 async function partPlan(models: string[], target: SummarizeResult | null, dirs: { full: string; target: string }): Promise<void> {
@@ -278,6 +350,7 @@ export const section: BenchSection = {
         if (PARTS.has('sweep')) target = (await partSweep(models, dirs)).target;
         if (PARTS.has('plan') && PARTS.has('sweep')) await partPlan(models, target, dirs);
         if (PARTS.has('order')) {
+          await loadAll();
           const few = QUICK ? ['qwen2.5-7b-instruct', 'qwen3-8b'] : ['qwen2.5-7b-instruct', 'qwen3-8b', 'llama-3.1-8b-instruct', 'qwen3-32b'];
           await partOrder(few, {}, `all items, ${few.length} models, KV budget ${int(KV)} tokens`);
           await partOrder(few, { target_ci: 0.02 }, `--target-ci 0.02, ${few.length} models, KV budget ${int(KV)} tokens`);

@@ -18,7 +18,7 @@ import { failureRecord, successRecord, type RecordInput } from './outcome.js';
 import { itemRequests, planRun, plannedRequests, resolveBench, type RunPlan, type RunSelection } from './plan.js';
 import { precisionSettings } from './precision.js';
 import { RunPrecision } from './precision-run.js';
-import { choiceTokens, groupTrials, orderByPrefix, type RequestGroup } from './sharing.js';
+import { choiceTokens, groupTrials, itemsByPrefix, orderByPrefix, type RequestGroup } from './sharing.js';
 import { Progress, type ProgressCounters, type ProgressMode } from './progress.js';
 import { gitCommit, hashDataset, masaVersion } from './provenance.js';
 import type { ChatResult } from './client.js';
@@ -89,15 +89,16 @@ interface JobCtx {
   mode: RequestGroup['mode'];
 }
 
-/** Items whose requests are ordered together (a precision run's windows grow with it, see windowItems). */
+/** A precision run's largest window of items ordered together (see windowItems). */
 const WINDOW_ITEMS = 512;
 
 /**
- * A precision run stops on the longest complete prefix, which a window sent in prompt order
- * completes only as a whole: windows of 1/16 of the items so far keep the overshoot near 6%.
+ * A run without a precision target has all its items in hand: one window. A precision run stops
+ * on the longest complete prefix of its order, which a window sent in prompt order completes only
+ * as a whole: windows of 1/16 of the items so far keep the overshoot near 6%.
  */
 function windowItems(run: RunCtx, done: number): number {
-  return run.precision ? Math.min(WINDOW_ITEMS, Math.max(32, Math.ceil(done / 16))) : WINDOW_ITEMS;
+  return run.precision ? Math.min(WINDOW_ITEMS, Math.max(32, Math.ceil(done / 16))) : Infinity;
 }
 
 /** The answer each member of a shared request gets: its choice (n), the one answer (fanout), or null when the server sent fewer choices. */
@@ -340,17 +341,24 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   counters.inFlight = () => dispatcher.active;
   counters.waiting = () => dispatcher.waiting;
 
-  /** The run's requests, a window of items at a time, grouped (shared trials) and ordered by prompt prefix. */
+  /**
+   * The runs' requests, trials with one prompt grouped (sharing.ts). In prompt order: a run without
+   * a precision target all its items sorted at once (its whole plan is in hand); a precision run a
+   * window of its stratified order at a time.
+   */
   function* source(): Generator<JobInput<JobCtx>> {
     for (const run of runs) {
       const done = run.done;
-      const items = run.plan.items;
+      const plan = run.plan;
+      // The whole run in hand: its items sorted by prompt (only keys in memory; bodies built as sent).
+      const items = order === 'prefix' && !run.precision ? itemsByPrefix(plan.items, (it) => plan.bench.messages(it, plan.bench.trials(it, plan.options)[0]!, plan.options)) : plan.items;
       for (let i = 0; i < items.length && !run.precision?.stopped; ) {
         const end = Math.min(items.length, i + windowItems(run, i));
+        const windowed = end - i < items.length;
         const groups: RequestGroup[] = [];
         for (; i < end; i++) {
           const pending = [];
-          for (const req of itemRequests(run.plan, items[i]!)) {
+          for (const req of itemRequests(plan, items[i]!)) {
             run.keys.add(req.key);
             if (done.has(req.key)) {
               counters.done++;
@@ -359,21 +367,27 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
             } else pending.push(req);
           }
           groups.push(...groupTrials(pending, share));
+          if (!windowed) yield* sendGroups(run, groups.splice(0));
         }
-        for (const g of order === 'prefix' ? orderByPrefix(groups) : groups) {
-          if (run.precision?.stopped) break;
-          run.session.requested += g.members.length;
-          run.session.requests_sent!++;
-          if (g.members.length > 1) run.session.shared_requests!++;
-          run.firstSent ??= Date.now();
-          // The key stays the planned request's: a capped request is done once answered, whatever the cap.
-          const body = capToContext(g.body, maxModelLen);
-          if (body !== g.body) run.session.context!.capped++;
-          yield { body, ctx: { run, members: g.members.map((m) => ({ item: m.item, trial: m.trial, key: m.key })), mode: g.mode } };
-        }
+        if (windowed) yield* sendGroups(run, order === 'prefix' ? orderByPrefix(groups) : groups);
       }
       // Trials a stopped precision run will not request leave the progress total.
       if (run.precision?.stopped) counters.total -= run.plan.total - run.session.resumed - run.session.requested;
+    }
+  }
+
+  /** Yields one job per request group, until a precision run stops. */
+  function* sendGroups(run: RunCtx, groups: readonly RequestGroup[]): Generator<JobInput<JobCtx>> {
+    for (const g of groups) {
+      if (run.precision?.stopped) break;
+      run.session.requested += g.members.length;
+      run.session.requests_sent!++;
+      if (g.members.length > 1) run.session.shared_requests!++;
+      run.firstSent ??= Date.now();
+      // The key stays the planned request's: a capped request is done once answered, whatever the cap.
+      const body = capToContext(g.body, maxModelLen);
+      if (body !== g.body) run.session.context!.capped++;
+      yield { body, ctx: { run, members: g.members.map((m) => ({ item: m.item, trial: m.trial, key: m.key })), mode: g.mode } };
     }
   }
 

@@ -5,7 +5,8 @@
  *    request: with sampling, one request with `n` = the trials (vLLM computes the prompt once;
  *    its V1 engine seeds choice i with seed + i); with greedy decoding, where vLLM rejects n > 1
  *    and the seed changes nothing, one request whose answer is every trial's answer;
- *  - the requests in hand (a window of the plan) are sent ordered by their prompt, so prompts
+ *  - the requests in hand (the whole run; for a precision run, the window of its order it is
+ *    working on) are sent ordered by their prompt, so prompts
  *    sharing a long prefix (a system prompt and game description, a story with its questions
  *    and trials, one category's few-shot exemplars) follow each other and find it in vLLM's
  *    prefix cache instead of computing it again after it was evicted.
@@ -74,18 +75,43 @@ export function groupTrials(reqs: readonly TrialRequest[], share: boolean): Requ
   return out;
 }
 
-/** The prompt as the server's prefix cache sees it: roles and contents, in order. */
-export function prefixKey(body: ChatBody): string {
-  let k = '';
-  for (const m of body.messages) k += `${m.role}\u0001${typeof m.content === 'string' ? m.content : JSON.stringify(m.content)}\u0002`;
-  return k;
+/** Characters of prompt per element of a sort key. */
+const KEY_CHUNK = 64;
+
+/**
+ * A compact sort key for a prompt as the server's prefix cache sees it (roles and contents in
+ * order): one 32-bit hash per 64 characters, as two UTF-16 units. Sorting by it puts prompts that
+ * share their first k chunks next to each other (it is not alphabetical, and need not be), at a
+ * thirtieth of the prompt's size, so a whole run's keys fit in memory.
+ */
+export function prefixKey(messages: ReadonlyArray<{ role: string; content: unknown }>): string {
+  let text = '';
+  for (const m of messages) text += `${m.role}\u0001${typeof m.content === 'string' ? m.content : JSON.stringify(m.content)}\u0002`;
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; i += KEY_CHUNK) {
+    let h = 0x811c9dc5;
+    const end = Math.min(text.length, i + KEY_CHUNK);
+    for (let j = i; j < end; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+    h >>>= 0;
+    parts.push(String.fromCharCode(h >>> 16, h & 0xffff));
+  }
+  return parts.join('');
 }
 
-/** The groups in an order where prompts sharing a prefix are adjacent (sorted by prompt; ties keep plan order). */
-export function orderByPrefix<G extends { body: ChatBody }>(groups: readonly G[]): G[] {
-  const keyed = groups.map((g, i) => ({ g, i, k: prefixKey(g.body) }));
+function byKey<T>(list: readonly T[], key: (t: T) => string): T[] {
+  const keyed = list.map((t, i) => ({ t, i, k: key(t) }));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i));
-  return keyed.map((e) => e.g);
+  return keyed.map((e) => e.t);
+}
+
+/** The groups in an order where prompts sharing a prefix are adjacent (ties keep plan order). */
+export function orderByPrefix<G extends { body: ChatBody }>(groups: readonly G[]): G[] {
+  return byKey(groups, (g) => prefixKey(g.body.messages));
+}
+
+/** Items in an order where their (first trial's) prompts sharing a prefix are adjacent. */
+export function itemsByPrefix<I>(items: readonly I[], messages: (item: I) => ReadonlyArray<{ role: string; content: unknown }>): I[] {
+  return byKey(items, (it) => prefixKey(messages(it)));
 }
 
 /**

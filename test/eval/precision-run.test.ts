@@ -9,6 +9,7 @@ import { runEval, type EvalConfig } from '../../src/eval/runner.js';
 import { listRuns, readMeta, readRecords } from '../../src/eval/store.js';
 import type { SampleRecord } from '../../src/eval/records.js';
 import { stratifiedOrder } from '../../src/eval/order.js';
+import type { AnyBenchmark } from '../../src/bench/types.js';
 import { benchmark as arith } from './arith-bench.js';
 import { startFakeServer, type ChatRequestBody } from './fake-server.js';
 
@@ -112,23 +113,37 @@ test('trials with one prompt share a request: n under sampling, one answer under
   }
 });
 
-test('requests in hand are sent ordered by prompt; the records are those of plan order', async () => {
+/** Items whose prompts share one of six long "stories", interleaved in plan order (story = i % 6). */
+const stories: AnyBenchmark = {
+  ...arith,
+  id: 'stories',
+  async load(_dir: string, options: { n: number }) {
+    return Array.from({ length: options.n }, (_, i) => ({ id: `s${i}`, tags: {}, cluster: `s${i}`, source: 'test', a: i, b: i % 6 }));
+  },
+  messages(item: { a: number; b: number }) {
+    return [{ role: 'user', content: `${`Story ${item.b}. `.repeat(40)}Question ${item.a}: compute ${item.a} + 0.` }];
+  },
+};
+
+test('the requests in hand are sent so prompts sharing a prefix follow each other; the records are those of plan order', async () => {
   const server = await startFakeServer();
   server.keepBodies(true);
+  const storyOf = (b: ChatRequestBody): number => Number(/^Story (\d+)/.exec(b.messages[0]!.content)![1]);
   try {
     const ordered = tmp();
-    await runEval(cfg(server.url, ordered, { options: { '*': { n: 200 } }, concurrency: 1 }));
-    const prompts = server.received.splice(0).map((b) => b.messages[0]!.content);
-    assert.deepEqual(prompts, [...prompts].sort(), 'one window, sent in prompt order');
+    await runEval(cfg(server.url, ordered, { benches: [stories], options: { '*': { n: 120 } }, concurrency: 1 }));
+    const seen = server.received.splice(0).map(storyOf);
+    const runs = seen.filter((s, i) => i === 0 || s !== seen[i - 1]!).length;
+    assert.equal(runs, 6, `one run of requests per story: ${seen.join('')}`);
     const arrival = tmp();
-    await runEval(cfg(server.url, arrival, { options: { '*': { n: 200 } }, concurrency: 1, order: 'arrival' }));
-    const plan = server.received.splice(0).map((b) => b.messages[0]!.content);
-    assert.notDeepEqual(plan, prompts);
+    await runEval(cfg(server.url, arrival, { benches: [stories], options: { '*': { n: 120 } }, concurrency: 1, order: 'arrival' }));
+    const plan = server.received.splice(0).map(storyOf);
+    assert.deepEqual(plan.slice(0, 12), [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5], 'arrival: plan order');
     const view = (r: SampleRecord): string => `${r.request_key}|${r.response}|${r.correct}`;
     assert.deepEqual((await records(ordered)).map(view).sort(), (await records(arrival)).map(view).sort());
     const meta = readMeta(listRuns(arrival)[0]!.dir)!;
     assert.equal(meta.sessions!.at(-1)!.order, 'arrival');
-    assert.equal(meta.sessions!.at(-1)!.requests_sent, 200);
+    assert.equal(meta.sessions!.at(-1)!.requests_sent, 120);
   } finally {
     await server.close();
   }
