@@ -195,7 +195,7 @@ async function partOrder(models: string[], extra: Partial<SweepConfig>, label: s
   }
   const sameSet = common === a.recs.size && common === b.recs.size;
   say(`${label}: prompt tokens computed ${int(a.computed)} (masa order) vs ${int(b.computed)} (plan order, --order arrival) of ${int(a.prompt)}: ${(100 * (1 - a.computed / b.computed)).toFixed(1)}% fewer; records: ${int(common)} in both, ${differ === 0 ? 'identical' : `${differ} DIFFER`}${sameSet ? '' : ` (runs stopped at different items: ${int(a.recs.size)} vs ${int(b.recs.size)})`}`);
-  if (extra.target_ci === undefined) offlineOrders(models, a.recs);
+  offlineOrders(models, a.recs);
 }
 
 /** What the simulator's cache model computes for the same requests and answers in other arrival orders. */
@@ -353,7 +353,6 @@ export const section: BenchSection = {
           await loadAll();
           const few = QUICK ? ['qwen2.5-7b-instruct', 'qwen3-8b'] : ['qwen2.5-7b-instruct', 'qwen3-8b', 'llama-3.1-8b-instruct', 'qwen3-32b'];
           await partOrder(few, {}, `all items, ${few.length} models, KV budget ${int(KV)} tokens`);
-          await partOrder(few, { target_ci: 0.02 }, `--target-ci 0.02, ${few.length} models, KV budget ${int(KV)} tokens`);
         }
       }
       if (PARTS.has('startup')) await partStartup();

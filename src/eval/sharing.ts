@@ -5,11 +5,11 @@
  *    request: with sampling, one request with `n` = the trials (vLLM computes the prompt once;
  *    its V1 engine seeds choice i with seed + i); with greedy decoding, where vLLM rejects n > 1
  *    and the seed changes nothing, one request whose answer is every trial's answer;
- *  - the requests in hand (the whole run; for a precision run, the window of its order it is
- *    working on) are sent ordered by their prompt, so prompts
+ *  - a run's requests (all in hand: its plan is known) are sent ordered by their prompt, so prompts
  *    sharing a long prefix (a system prompt and game description, a story with its questions
  *    and trials, one category's few-shot exemplars) follow each other and find it in vLLM's
- *    prefix cache instead of computing it again after it was evicted.
+ *    prefix cache instead of computing it again after it was evicted (a precision-targeted
+ *    run keeps its stratified order, see runner.ts).
  * Request keys stay those of the planned requests, one record per trial as before; under
  * greedy decoding the records are the same as without sharing. Under sampling a shared
  * request's choices 1.. are drawn with seeds seed+1.. rather than each trial's own seed: other
@@ -102,11 +102,6 @@ function byKey<T>(list: readonly T[], key: (t: T) => string): T[] {
   const keyed = list.map((t, i) => ({ t, i, k: key(t) }));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i));
   return keyed.map((e) => e.t);
-}
-
-/** The groups in an order where prompts sharing a prefix are adjacent (ties keep plan order). */
-export function orderByPrefix<G extends { body: ChatBody }>(groups: readonly G[]): G[] {
-  return byKey(groups, (g) => prefixKey(g.body.messages));
 }
 
 /** Items in an order where their (first trial's) prompts sharing a prefix are adjacent. */
