@@ -93,15 +93,15 @@ interface JobCtx {
 function memberResults(ctx: JobCtx, r: ChatResult): Array<ChatResult | null> {
   if (ctx.mode !== 'n') return ctx.members.map(() => r);
   const choices = r.choices ?? [{ content: r.content, reasoning: r.reasoning, finish_reason: r.finish_reason }];
-  const split = choiceTokens(
-    r.usage?.completion_tokens ?? 0,
-    choices.map((c) => `${c.reasoning ?? ''}${c.content ?? ''}`),
-  );
+  // The server reports one usage for the request: each choice gets its share (the prompt stays
+  // whole on every record; cost tables count it once, see records.ts SharedRequest).
+  const split = choiceTokens(r.usage?.completion_tokens ?? 0, choices.map((c) => `${c.reasoning ?? ''}${c.content ?? ''}`));
+  const reasoning = r.usage?.reasoning_tokens === undefined ? null : choiceTokens(r.usage.reasoning_tokens, choices.map((c) => c.reasoning ?? ''));
   return ctx.members.map((_, i) => {
     const c = choices[i];
     if (!c) return null;
     const usage = r.usage ? { ...r.usage, completion_tokens: split[i]! } : null;
-    if (usage && i > 0) delete usage.reasoning_tokens;
+    if (usage && reasoning) usage.reasoning_tokens = reasoning[i]!;
     return { ...c, usage, model: r.model };
   });
 }

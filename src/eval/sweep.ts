@@ -84,6 +84,11 @@ function checkGeneration(file: string, where: string, g: unknown): GenerationOve
   return g as GenerationOverrides;
 }
 
+function halfWidth(file: string, v: number | undefined): number | undefined {
+  if (v !== undefined && !(v > 0 && v < 0.5)) fail(file, `target_ci: must be a half-width in (0, 0.5), e.g. 0.02; got ${v}`);
+  return v;
+}
+
 function positiveInt(file: string, where: string, v: number | undefined): number | undefined {
   if (v !== undefined && !(Number.isInteger(v) && v >= 1)) fail(file, `${where}: must be a whole number >= 1, got ${v}`);
   return v;
@@ -143,7 +148,7 @@ export function readSweepConfig(file: string): SweepConfig {
     timeout_s: num('timeout_s'),
     max_attempts: num('max_attempts'),
     parallel_models: positiveInt(file, 'parallel_models', num('parallel_models')),
-    target_ci: num('target_ci'),
+    target_ci: halfWidth(file, num('target_ci')),
     min_items: positiveInt(file, 'min_items', num('min_items')),
     order: c.order === undefined ? undefined : c.order === 'prefix' || c.order === 'arrival' ? c.order : fail(file, `order: must be "prefix" or "arrival", got ${JSON.stringify(c.order)}`),
     share_trials: c.share_trials === undefined ? undefined : typeof c.share_trials === 'boolean' ? c.share_trials : fail(file, 'share_trials: must be true or false'),

@@ -5,6 +5,7 @@ import { benchmarkIds } from '../../bench/registry.js';
 import type { AnyBenchmark } from '../../bench/types.js';
 import type { GenerationOverrides } from '../../eval/generation.js';
 import { optionsByBench, parseKeyValues } from '../../eval/plan.js';
+import { precisionSettings } from '../../eval/precision.js';
 import { runEval, type EvalConfig } from '../../eval/runner.js';
 import type { RunSummary } from '../../eval/summarize.js';
 import { bool, list, num, str, type FlagSpec, type ParsedArgs } from '../args.js';
@@ -142,6 +143,14 @@ export function runJson(r: RunSummary): Record<string, unknown> {
   return { model, bench, n, accuracy, stderr, errors, truncated, ...rest, subscores: summary.subscores };
 }
 
+/** --target-ci, checked before anything is loaded (null: not given). */
+export function targetCi(args: ParsedArgs): number | null {
+  const v = num(args, 'target-ci');
+  if (v === undefined) return null;
+  precisionSettings(v);
+  return v;
+}
+
 export function requestOrder(args: ParsedArgs): 'prefix' | 'arrival' {
   const o = str(args, 'order', 'prefix');
   if (o !== 'prefix' && o !== 'arrival') throw new MasaError(`--order must be prefix or arrival, got '${o}'`, { exitCode: 2 });
@@ -244,7 +253,7 @@ several benchmarks the top level holds only model and runs.`,
       maxAttempts: num(args, 'max-attempts', 6),
       itemBudgetMs: num(args, 'item-budget', 3600) * 1000,
       skipModelCheck: bool(args, 'no-model-check'),
-      targetCi: num(args, 'target-ci') ?? null,
+      targetCi: targetCi(args),
       minItems: num(args, 'min-items'),
       order: requestOrder(args),
       shareTrials: !bool(args, 'no-share-trials'),

@@ -2,6 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MasaError } from '../../core/errors.js';
 import { runsDir } from '../../core/paths.js';
+import { precisionSettings } from '../../eval/precision.js';
 import { readSweepConfig, runSweep, type SweepRow } from '../../eval/sweep.js';
 import { bool, num, str } from '../args.js';
 import type { Command } from '../command.js';
@@ -67,6 +68,8 @@ Exit status: 0 when all done, 3 otherwise, 130 when interrupted.`,
     if (parallelModels !== undefined && !(Number.isInteger(parallelModels) && parallelModels >= 1)) {
       throw new MasaError(`masa sweep: --parallel-models must be a whole number >= 1, got ${parallelModels}`, { exitCode: 2 });
     }
+    const targetCi = num(args, 'target-ci');
+    if (targetCi !== undefined) precisionSettings(targetCi);
     const out = str(args, 'out') ? resolve(str(args, 'out')!) : (cfg.out ?? runsDir());
     const drain = new AbortController();
     const abort = new AbortController();
@@ -86,7 +89,7 @@ Exit status: 0 when all done, 3 otherwise, 130 when interrupted.`,
         drainSignal: drain.signal,
         abortSignal: abort.signal,
         parallelModels,
-        targetCi: num(args, 'target-ci'),
+        targetCi,
       });
     } finally {
       process.off('SIGINT', onSignal);
