@@ -12,7 +12,8 @@ export interface BenchSection {
 }
 
 const dir = resolve('scripts/bench');
-const wanted = process.argv.slice(2);
+// Words are section names; --flags are the sections' own (e.g. `npm run bench -- cost --quick`).
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.ts'))
   .sort();

@@ -15,7 +15,7 @@ export type ScoresKind = 'tidy' | 'groups';
 type Cell = string | number | boolean | null;
 export type ScoreRecord = Record<string, Cell>;
 
-const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'partner', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks', 'source', 'extraction']);
+const STRING_COLUMNS = new Set(['model', 'family', 'generation', 'release_date', 'benchmark', 'group', 'run_id', 'partner', 'sa_benchmarks', 'ma_u_benchmarks', 'ma_p_benchmarks', 'ma_c_benchmarks', 'ma_a_benchmarks', 'ma_p_play_benchmarks', 'source', 'extraction', 'interval']);
 
 /** Types the cells of a parsed CSV: numbers where the column is numeric, true/false, '' = null. */
 export function typeRecords(rows: ReadonlyArray<Record<string, string>>): ScoreRecord[] {
@@ -150,7 +150,7 @@ export function column(records: readonly ScoreRecord[], name: string): number[] 
 export function tidyCsv(rows: ReadonlyArray<TidyScoreRow & { chance?: number | null }>): string {
   // Both policies' columns when the benchmarks' rows have them (summarize's always do; game rows have none).
   const policy = rows.some((r) => 'accuracy_upstream' in r) ? POLICY_COLUMNS : [];
-  return toCsv([...TIDY_COLUMNS, 'chance', ...policy], rows as unknown as Array<Record<string, unknown>>);
+  return toCsv([...TIDY_COLUMNS, 'chance', ...policy, 'interval', 'items_total', 'stopped_at'], rows as unknown as Array<Record<string, unknown>>);
 }
 
 export function groupsCsv(rows: readonly GroupScoreRow[]): string {

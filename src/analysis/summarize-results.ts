@@ -22,6 +22,8 @@ import { listRuns, readRecords, replacesKept } from '../eval/store.js';
 import * as aq from 'arquero';
 import { gameRunRows, retentionRows } from './summarize-games.js';
 import { completeVerdicts, policyColumns, policySummaries, trialVerdicts, type PolicyColumns, type Rescorer, type TrialVerdicts } from './policy-scores.js';
+import { CostTally, type RunCostRow } from './run-costs.js';
+import { precisionRow } from './precision-rows.js';
 import { groupScores, type ModelFacts, type TidyScoreRow, type Weighting } from './tables.js';
 
 /** How summarize folds one benchmark's trials: its group, items and reduce. */
@@ -36,6 +38,9 @@ export interface BenchAdapter {
   chance(items: Item[]): number | null;
   /** Both verdicts for a response, to rescore records written before both were kept (absent: not possible). */
   rescore?: Rescorer;
+  /** Every item and its trial count, when loaded: a precision-targeted run is summarized over its order's prefix. */
+  items?(): Item[];
+  trials?(item: Item): number;
 }
 
 export type BenchAdapterFactory = (bench: string, options: Record<string, unknown>) => Promise<BenchAdapter>;
@@ -60,6 +65,8 @@ export interface SummarizeResult {
   records: number;
   runs: number;
   warnings: string[];
+  /** What each run cost the server (one row per run folder, run-costs.ts). */
+  costs: RunCostRow[];
 }
 
 /** Adapters from the benchmark registry; items loaded once per (benchmark, options). */
@@ -88,6 +95,8 @@ export function registryAdapters(dataRoot?: string, warn: (m: string) => void = 
           chance: (items) => (byId ? bench.chance(items, opts) : null),
           // Rescoring a code benchmark would execute code while summarizing: its old records keep one verdict.
           rescore: 'unsafe_exec' in (bench.defaultOptions as object) ? undefined : (item, response, trial) => scorePolicies(bench, item, response, trial, opts),
+          items: () => (byId ? [...byId.values()] : []),
+          trials: (item) => bench.trials(item, opts).length,
         };
       })();
       cache.set(key, p);
@@ -134,8 +143,9 @@ async function summarizeRun(
   opts: SummarizeOptions,
   adapters: BenchAdapterFactory,
   warn: (m: string) => void,
-): Promise<{ row: SummaryRow; records: number } | null> {
+): Promise<{ row: SummaryRow; records: number; cost: RunCostRow } | null> {
   const items = new Map<string, ItemInfo>();
+  const cost = new CostTally();
   let model = meta?.model;
   let bench = meta?.bench;
   let records = 0;
@@ -146,6 +156,7 @@ async function summarizeRun(
   for await (const r of readRecords(dir, { onBadLine: (line) => (badLine = line) }) as AsyncGenerator<SampleRecord>) {
     if (badLine !== null) throw new MasaError(`${file}:${badLine}: not valid JSON, and it is not the last line (the log is corrupt)`);
     records++;
+    cost.add(r);
     model ??= r.model;
     bench ??= r.bench;
     let it = items.get(r.item_id);
@@ -190,9 +201,20 @@ async function summarizeRun(
   if (done.single > 0) warn(`${runId}: ${done.single} record(s) hold one verdict only and could not be rescored here (${adapter.rescore ? 'item unknown' : 'the benchmark runs code'}): that verdict stands for both policies`);
   const extraction = opts.extraction ?? 'robust';
   const summaries = policySummaries(folded, (item, trials) => adapter.reduce(item, trials));
+  // A precision-targeted run counts the prefix of its order only (src/eval/precision.ts), under each policy.
+  const precise = meta?.precision
+    ? (['upstream', 'robust'] as const).map((policy) => precisionRow(meta, policyTrials(items, policy), adapter, warn, runId))
+    : null;
+  if (precise && precise[0] && precise[1]) {
+    summaries.upstream = precise[0].summary;
+    summaries.robust = precise[1].summary;
+    errors = precise[extraction === 'upstream' ? 0 : 1]!.errors;
+  }
   const s = summaries[extraction];
+  const columns = precise?.[0]?.columns;
   return {
     records,
+    cost: cost.row(model, bench, runId, meta),
     row: {
       ...(facts ?? { model, family: '', generation: '', generation_rank: null, params_b: null, active_params_b: null, release_date: '', synthetic: model.startsWith('sim/') }),
       benchmark: bench,
@@ -208,8 +230,21 @@ async function summarizeRun(
       source: meta?.source?.harness ?? 'masa',
       chance: fallback === 0 && real.length > 0 ? adapter.chance(real) : null,
       ...policyColumns(extraction, summaries, done.rescored),
+      interval: 'wilson',
+      ...(columns ?? {}),
     },
   };
+}
+
+/** Each item's trials as one policy scored them, the form precisionRow reads. */
+function policyTrials(items: ReadonlyMap<string, ItemInfo>, policy: ExtractionPolicy): Map<string, { trials: Map<number, { ok: boolean; score: TrialScore | null }> }> {
+  const out = new Map<string, { trials: Map<number, { ok: boolean; score: TrialScore | null }> }>();
+  for (const [id, info] of items) {
+    const trials = new Map<number, { ok: boolean; score: TrialScore | null }>();
+    for (const [t, o] of info.trials) trials.set(t, { ok: o.ok, score: o.ok ? (o.verdicts?.[policy] ?? null) : null });
+    out.set(id, { trials });
+  }
+  return out;
 }
 
 /** A game run's rows (summarize-games.ts), with the model's catalog facts. */
@@ -236,10 +271,12 @@ export async function summarizeResults(dir: string, opts: SummarizeOptions): Pro
   if (runs.length === 0) throw new MasaError(`${dir}: no run folders (expected <dir>/<run_id>/samples.jsonl)`);
   const kept = new Map<string, { row: SummaryRow; started: string }>();
   let records = 0;
+  const costs: RunCostRow[] = [];
   for (const run of runs) {
     const r = run.meta?.kind === 'game' ? await gameRun(run.dir, run.run_id, run.meta, opts, warn) : await summarizeRun(run.dir, run.run_id, run.meta, opts, adapters, warn);
     if (!r) continue;
     records += r.records;
+    if ('cost' in r && r.cost) costs.push(r.cost);
     const started = run.meta?.started_at ?? '';
     for (const row of 'rows' in r ? r.rows : [r.row]) {
       // Imported and measured runs of one model stay apart, as do a game's partners: (model, benchmark, partner, source).
@@ -258,7 +295,7 @@ export async function summarizeResults(dir: string, opts: SummarizeOptions): Pro
   rows.push(...retentionRows(rows.filter((r) => r.partner)));
   const order = new Map(BENCHMARKS.map((b, i) => [b.id, i]));
   rows.sort((a, b) => a.family.localeCompare(b.family) || (a.params_b ?? 0) - (b.params_b ?? 0) || a.model.localeCompare(b.model) || (order.get(a.benchmark) ?? 99) - (order.get(b.benchmark) ?? 99) || a.benchmark.localeCompare(b.benchmark));
-  return { rows, records, runs: runs.length, warnings };
+  return { rows, records, runs: runs.length, warnings, costs };
 }
 
 /** summarizeResults as arquero tables: `tidy` (model × benchmark) and `groups` (one row per model). */

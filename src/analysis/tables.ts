@@ -51,6 +51,10 @@ export interface TidyScoreRow extends ModelFacts {
   invalid_rate?: number | null;
   /** Who gathered the samples: 'masa', or the harness they were imported from ('lm-eval', 'inspect', ...). Absent: masa. */
   source?: string;
+  /** Precision-targeted runs (`--target-ci`): the interval's method, the items drawn from, where the rule stopped. */
+  interval?: string;
+  items_total?: number;
+  stopped_at?: number | null;
 }
 
 export type GroupColumn = 'sa' | 'ma_u' | 'ma_p' | 'ma_c' | 'ma_a' | 'ma_p_play';

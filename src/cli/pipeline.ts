@@ -4,8 +4,9 @@
  * `masa demo` and the notebooks call these; nothing here computes a statistic of its own.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { groupsCsv, tidyCsv } from '../analysis/load-scores.js';
+import { costsCsv } from '../analysis/run-costs.js';
 import { summarizeResults } from '../analysis/summarize-results.js';
 import { groupScores, type GroupScoreRow, type TidyScoreRow } from '../analysis/tables.js';
 import { benchmarkIds, getBenchmark } from '../bench/registry.js';
@@ -21,6 +22,7 @@ import { buildFigures } from '../figures/all-figures.js';
 import { exportFigures, type ExportedFigure } from '../figures/export.js';
 import { loadFigureData } from '../figures/figure-data.js';
 import { writeReport } from '../figures/report.js';
+import { readCosts } from '../figures/cost-table.js';
 import type { ReportStats } from '../figures/report-stats.js';
 import { startSimulator, type SimulatorHandle } from '../sim/index.js';
 
@@ -105,6 +107,8 @@ export interface ScoreTables {
   groups: GroupScoreRow[];
   scoresCsv: string;
   groupsCsv: string;
+  /** costs.csv: what each run cost the server. */
+  costsCsv: string;
   records: number;
   warnings: string[];
 }
@@ -117,7 +121,9 @@ export async function writeScoreTables(resultsDir: string, outDir: string, dataR
   const groupsFile = join(outDir, 'groups.csv');
   writeFileAtomic(scoresFile, tidyCsv(res.rows));
   writeFileAtomic(groupsFile, groupsCsv(groups));
-  return { tidy: res.rows, groups, scoresCsv: scoresFile, groupsCsv: groupsFile, records: res.records, warnings: res.warnings };
+  const costsFile = join(outDir, 'costs.csv');
+  writeFileAtomic(costsFile, costsCsv(res.costs));
+  return { tidy: res.rows, groups, scoresCsv: scoresFile, groupsCsv: groupsFile, costsCsv: costsFile, records: res.records, warnings: res.warnings };
 }
 
 export interface FigureOutputs {
@@ -132,7 +138,8 @@ export async function writeFiguresAndReport(scoresCsv: string, figuresDir: strin
   const data = loadFigureData(scoresCsv);
   const set = buildFigures(data, { seed, resamples });
   const figures = await exportFigures(set.figures, figuresDir);
-  const report = await writeReport(data, join(figuresDir, 'report.html'), { seed, resamples });
+  const costsFile = join(dirname(scoresCsv), 'costs.csv');
+  const report = await writeReport(data, join(figuresDir, 'report.html'), { seed, resamples, costs: existsSync(costsFile) ? readCosts(costsFile) : undefined });
   return { figures, skipped: set.skipped, report: report.file, stats: report.stats };
 }
 

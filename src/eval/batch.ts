@@ -157,6 +157,7 @@ export async function planFromMeta(runDir: string, benches: readonly AnyBenchmar
     items,
     location,
     generation: { settings: generation, sources: (meta.generation_sources ?? {}) as RunPlan['generation']['sources'] },
+    precision: null,
     runId,
     dir: runDir,
     total,

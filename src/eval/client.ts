@@ -10,13 +10,63 @@ import { reasoningField } from './reasoning.js';
 import type { Redactor } from './redact.js';
 import type { Signal } from './limiter.js';
 
+/** Token usage as the server reported it; the optional counts only when it reported them. */
+export interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** usage.prompt_tokens_details.cached_tokens: prompt tokens served from the prefix cache. */
+  cached_tokens?: number;
+  /** usage.completion_tokens_details.reasoning_tokens, where a server reports it. */
+  reasoning_tokens?: number;
+}
+
+export interface ChoiceResult {
+  content: string | null;
+  reasoning: string | null;
+  finish_reason: string | null;
+}
+
 export interface ChatResult {
   content: string | null;
   reasoning: string | null;
   finish_reason: string | null;
-  usage: { prompt_tokens: number; completion_tokens: number } | null;
+  usage: ChatUsage | null;
   /** The served model name the server reported. */
   model: string | null;
+  /** Every choice of a request with n > 1 (the fields above are the first); absent with one. */
+  choices?: ChoiceResult[];
+}
+
+/** The usage object of a chat response, with the cache and reasoning counts when present. */
+export function parseUsage(u: unknown): ChatUsage | null {
+  if (!u || typeof u !== 'object') return null;
+  const o = u as Record<string, unknown>;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const out: ChatUsage = { prompt_tokens: num(o.prompt_tokens) ?? 0, completion_tokens: num(o.completion_tokens) ?? 0 };
+  const cached = num((o.prompt_tokens_details as Record<string, unknown> | null | undefined)?.cached_tokens);
+  if (cached !== undefined) out.cached_tokens = cached;
+  const reasoning = num((o.completion_tokens_details as Record<string, unknown> | null | undefined)?.reasoning_tokens);
+  if (reasoning !== undefined) out.reasoning_tokens = reasoning;
+  return out;
+}
+
+function choiceOf(choice: Record<string, unknown>): ChoiceResult {
+  const message = (choice.message ?? {}) as Record<string, unknown>;
+  return {
+    content: typeof message.content === 'string' ? message.content : null,
+    reasoning: reasoningField(message),
+    finish_reason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+  };
+}
+
+/** A response body's choices as a ChatResult (null when it has none). */
+function resultOf(choices: unknown, usage: unknown, model: unknown): ChatResult | null {
+  const list = Array.isArray(choices) ? (choices as Array<Record<string, unknown>>) : [];
+  if (list.length === 0 || !list[0]) return null;
+  const all = list.map(choiceOf);
+  const r: ChatResult = { ...all[0]!, usage: parseUsage(usage), model: typeof model === 'string' ? model : null };
+  if (all.length > 1) r.choices = all;
+  return r;
 }
 
 /**
@@ -131,17 +181,9 @@ export class EndpointClient {
     } catch (e) {
       throw classifyError(e, this.redactor);
     }
-    const choice = res?.choices?.[0];
-    if (!choice) throw new RequestFailure('response has no choices', 'retry', 'neutral', null, null, false);
-    const message = choice.message as unknown as Record<string, unknown>;
-    const usage = res.usage ? { prompt_tokens: res.usage.prompt_tokens ?? 0, completion_tokens: res.usage.completion_tokens ?? 0 } : null;
-    return {
-      content: typeof message?.content === 'string' ? message.content : null,
-      reasoning: reasoningField(message),
-      finish_reason: choice.finish_reason ?? null,
-      usage,
-      model: typeof res.model === 'string' ? res.model : null,
-    };
+    const r = resultOf(res?.choices, res?.usage, res?.model);
+    if (!r) throw new RequestFailure('response has no choices', 'retry', 'neutral', null, null, false);
+    return r;
   }
 
   /** GET /v1/models: the card of `model` (or null when not listed) and every served id. */
@@ -159,16 +201,5 @@ export class EndpointClient {
 
 /** Turns a chat result as found in a batch output line into the same shape as an online one. */
 export function chatResultFromBody(body: Record<string, unknown>): ChatResult | null {
-  const choices = body.choices as Array<Record<string, unknown>> | undefined;
-  const choice = choices?.[0];
-  if (!choice) return null;
-  const message = (choice.message ?? {}) as Record<string, unknown>;
-  const u = body.usage as Record<string, number> | null | undefined;
-  return {
-    content: typeof message.content === 'string' ? message.content : null,
-    reasoning: reasoningField(message),
-    finish_reason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
-    usage: u ? { prompt_tokens: u.prompt_tokens ?? 0, completion_tokens: u.completion_tokens ?? 0 } : null,
-    model: typeof body.model === 'string' ? body.model : null,
-  };
+  return resultOf(body.choices, body.usage, body.model);
 }

@@ -14,6 +14,8 @@ import { DEFAULT_EXTRACTION, type AnyBenchmark, type ExtractionPolicy, type Item
 import type { AnyGame } from '../play/types.js';
 import { getGame, isGame } from '../play/registry.js';
 import { buildBody, requestKey, requestSeed, resolveGeneration, runHash, type ChatBody, type GenerationOverrides, type ResolvedGeneration } from './generation.js';
+import { stratifiedOrder } from './order.js';
+import type { PrecisionSettings } from './precision.js';
 import { modelSlug } from './records.js';
 
 /** What selects a run's requests, shared by online evaluation (EvalConfig) and batch export. */
@@ -33,6 +35,14 @@ export interface RunSelection {
   preset?: SamplingPreset | null;
   /** Which policy's verdict the records' top level holds (default 'robust'); never part of the run id. */
   extraction?: ExtractionPolicy;
+  /** Precision target (`--target-ci`): stop each benchmark once its 95% interval's half-width is below it (src/eval/precision.ts). */
+  targetCi?: number | null;
+  /** Fewest items before a precision-targeted run may stop (default precision.ts MIN_ITEMS). */
+  minItems?: number;
+  /** 'prefix' (default): requests in hand are sent grouped by shared prompt prefix; 'arrival': in plan order. */
+  order?: 'prefix' | 'arrival';
+  /** Trials of an item with identical prompts go as one request (default true; see sharing.ts). */
+  shareTrials?: boolean;
 }
 
 export interface PlanConfig {
@@ -47,6 +57,8 @@ export interface PlanConfig {
   dataRoot?: string;
   out: string;
   extraction?: ExtractionPolicy;
+  /** Set for a precision-targeted run: items in the stratified seeded order (the first `limit` of it). */
+  precision?: PrecisionSettings | null;
 }
 
 export interface RunPlan {
@@ -63,6 +75,8 @@ export interface RunPlan {
   model: string;
   /** The policy the records' top level reports (both verdicts are always kept); absent = 'robust'. */
   extraction?: ExtractionPolicy;
+  /** Precision-targeted (items in the stratified order); null: every planned item is requested. */
+  precision: PrecisionSettings | null;
 }
 
 export interface PlannedRequest {
@@ -172,27 +186,40 @@ export function splitSelection(sel: ReadonlyArray<string | AnyBenchmark | AnyGam
 export async function planRun(bench: AnyBenchmark, cfg: PlanConfig, known: readonly OptionOwner[], create = true): Promise<RunPlan> {
   const options = benchOptions(bench, cfg.options, known);
   const { items: all, location } = await loadItems(bench, options, cfg.dataRoot);
+  const plan = planFromItems(bench, options, all, location, cfg);
+  if (create) mkdirSync(plan.dir, { recursive: true });
+  return plan;
+}
+
+/** The plan of a run over loaded items, without touching the disk (`masa plan` estimates from it). */
+export function planFromItems(bench: AnyBenchmark, options: Record<string, unknown>, all: readonly Item[], location: DatasetLocation, cfg: PlanConfig): RunPlan {
   if (all.length === 0) throw new MasaError(`${bench.id}: no items found in ${location.dir}`);
-  const items = selectItems(all, cfg.limit, cfg.seed);
+  const precision = cfg.precision ?? null;
+  // --limit alone keeps its seeded subset; a precision run takes the stratified order (its first `limit`).
+  const items = precision ? stratifiedOrder(all, cfg.seed).slice(0, cfg.limit ?? undefined) : selectItems(all, cfg.limit, cfg.seed);
   const generation = resolveGeneration(bench.generation(options), cfg.preset, cfg.generation, cfg.greedy);
   const hash = runHash({ model: cfg.model, bench: bench.id, bench_options: hashedOptions(options), generation: generation.settings, seed: cfg.seed });
   const runId = `${modelSlug(cfg.model)}__${bench.id}__${hash.slice(0, 10)}`;
   const dir = join(cfg.out, runId);
-  if (create) mkdirSync(dir, { recursive: true });
   let total = 0;
   for (const it of items) total += bench.trials(it, options).length;
-  return { bench, options, items, location, generation, runId, dir, total, seed: cfg.seed, model: cfg.model, extraction: cfg.extraction ?? DEFAULT_EXTRACTION };
+  return { bench, options, items, location, generation, runId, dir, total, seed: cfg.seed, model: cfg.model, extraction: cfg.extraction ?? DEFAULT_EXTRACTION, precision };
 }
 
 /** Every request of a run, built lazily (a 100,000-item run never holds its bodies in memory). */
 export function* plannedRequests(plan: RunPlan): Generator<PlannedRequest> {
+  for (const item of plan.items) for (const req of itemRequests(plan, item)) yield req;
+}
+
+/** The requests of one item of a run, one per trial. */
+export function itemRequests(plan: RunPlan, item: Item): PlannedRequest[] {
   const g = plan.generation.settings;
-  for (const item of plan.items) {
-    for (const trial of plan.bench.trials(item, plan.options) as Trial[]) {
-      const messages = plan.bench.messages(item, trial, plan.options);
-      const seed = g.request_seed ? requestSeed(plan.seed, item.id, trial.index) : null;
-      const body = buildBody(plan.model, messages, g, seed);
-      yield { item, trial, body, key: requestKey(body, trial.index, trial.permutation) };
-    }
+  const out: PlannedRequest[] = [];
+  for (const trial of plan.bench.trials(item, plan.options) as Trial[]) {
+    const messages = plan.bench.messages(item, trial, plan.options);
+    const seed = g.request_seed ? requestSeed(plan.seed, item.id, trial.index) : null;
+    const body = buildBody(plan.model, messages, g, seed);
+    out.push({ item, trial, body, key: requestKey(body, trial.index, trial.permutation) });
   }
+  return out;
 }

@@ -16,6 +16,24 @@ export interface PolicyVerdict {
 export interface TokenUsage {
   prompt_tokens: number;
   completion_tokens: number;
+  /** Prompt tokens the server served from its prefix cache (usage.prompt_tokens_details.cached_tokens), when it reported them. */
+  cached_tokens?: number;
+  /** Reasoning tokens, when the server reported them (usage.completion_tokens_details.reasoning_tokens). */
+  reasoning_tokens?: number;
+}
+
+/**
+ * A record answered by a request it shared with other trials of its item (identical prompts,
+ * one request with `n`, see src/eval/sharing.ts): n records came from one request, this is
+ * record `index` of them and holds its choice `choice` (= index with `n`; 0 for all when greedy
+ * decoding made one answer serve every trial). The request's prompt counts once (index 0);
+ * completion tokens of an `n` request are split among its choices by answer length (vLLM
+ * reports only their sum).
+ */
+export interface SharedRequest {
+  n: number;
+  index: number;
+  choice: number;
 }
 
 export interface SampleRecord {
@@ -64,6 +82,10 @@ export interface SampleRecord {
   /** max_tokens actually sent, present only when it differs from the run's planned one (lowered
    * to fit the model's context length, see src/eval/context.ts). The request key stays the planned one. */
   max_tokens?: number;
+  /** The request this record shared with other trials of its item (absent: its own request). */
+  shared?: SharedRequest;
+  /** Position of the item in the run's stratified seeded order (precision-targeted runs only). */
+  rank?: number;
   /** Item sub-score tags and cluster, copied so summaries need not reload the items. */
   tags: Record<string, string>;
   cluster: string;
@@ -128,6 +150,34 @@ export interface RunMeta {
   sessions?: RunSession[];
   /** Runs brought in by `masa import`: which harness wrote them, with what it recorded. */
   source?: RunSource;
+  /** Set by a precision-targeted session (`--target-ci`), null after a session over every item. */
+  precision?: PrecisionMeta | null;
+}
+
+/**
+ * A precision-targeted run (`--target-ci`, src/eval/precision.ts): items in the stratified
+ * seeded order, stopped once the confidence sequence over the longest complete prefix was
+ * narrower than the target.
+ */
+export interface PrecisionMeta {
+  /** The half-width asked for. */
+  target: number;
+  alpha: number;
+  min_items: number;
+  /** The interval's method (names the paper). */
+  method: string;
+  order: 'stratified';
+  /** Items the run draws from (the benchmark, or the first --limit of the order). */
+  population: number;
+  /** Items in the longest complete prefix when the session ended (the observations). */
+  items: number;
+  /** True when the interval over them was below the target (false: stopped for another reason, or still short). */
+  stopped: boolean;
+  /** Prefix size at which the target was first reached; null when it was not. */
+  stopped_at: number | null;
+  accuracy: number | null;
+  cs_low: number | null;
+  cs_high: number | null;
 }
 
 /** Where an imported run came from (absent: gathered by masa itself). */
@@ -176,6 +226,15 @@ export interface RunSession {
    * was lowered before sending, and requests sent once more after a 400 "maximum context length"
    * or after a capped answer was cut by the lowered limit. */
   context?: { max_model_len: number | null; capped: number; resent_after_400: number; resent_after_truncation: number };
+  /** How requests were sent: 'prefix' (those in hand ordered so shared prompt prefixes go together) or 'arrival' (plan order). */
+  order?: 'prefix' | 'arrival';
+  /** HTTP requests sent for the item-trials requested (one request with n serves several), and how many of them were shared. */
+  requests_sent?: number;
+  shared_requests?: number;
+  /** Milliseconds from this run's first request to its last record in this session. */
+  work_ms?: number;
+  /** The precision state at the end of this session (precision-targeted sessions only). */
+  precision?: PrecisionMeta;
 }
 
 /**

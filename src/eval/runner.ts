@@ -19,10 +19,14 @@ import { MAIN_POOL, openGameRuns } from './game-runs.js';
 import type { TurnCtx } from './episodes.js';
 import { summarizeGameRun, type GameRunSummary } from './game-summary.js';
 import { failureRecord, successRecord, type RecordInput } from './outcome.js';
-import { planRun, plannedRequests, splitSelection, type RunPlan, type RunSelection } from './plan.js';
+import { itemRequests, planRun, plannedRequests, splitSelection, type RunPlan, type RunSelection } from './plan.js';
+import { precisionSettings } from './precision.js';
+import { RunPrecision } from './precision-run.js';
+import { choiceTokens, groupTrials, itemsByPrefix, type RequestGroup } from './sharing.js';
 import { Progress, type ProgressCounters, type ProgressMode } from './progress.js';
 import { gitCommit, hashDataset, masaVersion } from './provenance.js';
-import type { RunMeta, RunSession, SampleRecord } from './records.js';
+import type { ChatResult } from './client.js';
+import type { PrecisionMeta, RunMeta, RunSession, SampleRecord } from './records.js';
 import { Redactor } from './redact.js';
 import { readMeta, SampleWriter, scanRun, writeMeta } from './store.js';
 import { summarizeRun, type RunSummary } from './summarize.js';
@@ -70,14 +74,42 @@ interface RunCtx {
   done: Set<string>;
   session: RunSession;
   meta: RunMeta;
+  /** Precision-targeted runs: where the stopping rule stands. */
+  precision: RunPrecision | null;
+  /** When this session sent the run's first request and wrote its last record (work_ms). */
+  firstSent: number | null;
+  lastRecord: number | null;
 }
 
-interface JobCtx {
-  kind: 'sample';
-  run: RunCtx;
+interface Member {
   item: Item;
   trial: Trial;
   key: string;
+}
+
+/** One request: the trials it answers (several when trials with one prompt share it, see sharing.ts). */
+interface JobCtx {
+  kind: 'sample';
+  run: RunCtx;
+  members: Member[];
+  mode: RequestGroup['mode'];
+}
+
+/** The answer each member of a shared request gets: its choice (n), the one answer (fanout), or null when the server sent fewer choices. */
+function memberResults(ctx: JobCtx, r: ChatResult): Array<ChatResult | null> {
+  if (ctx.mode !== 'n') return ctx.members.map(() => r);
+  const choices = r.choices ?? [{ content: r.content, reasoning: r.reasoning, finish_reason: r.finish_reason }];
+  // The server reports one usage for the request: each choice gets its share (the prompt stays
+  // whole on every record; cost tables count it once, see records.ts SharedRequest).
+  const split = choiceTokens(r.usage?.completion_tokens ?? 0, choices.map((c) => `${c.reasoning ?? ''}${c.content ?? ''}`));
+  const reasoning = r.usage?.reasoning_tokens === undefined ? null : choiceTokens(r.usage.reasoning_tokens, choices.map((c) => c.reasoning ?? ''));
+  return ctx.members.map((_, i) => {
+    const c = choices[i];
+    if (!c) return null;
+    const usage = r.usage ? { ...r.usage, completion_tokens: split[i]! } : null;
+    if (usage && reasoning) usage.reasoning_tokens = reasoning[i]!;
+    return { ...c, usage, model: r.model };
+  });
 }
 
 export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
@@ -135,9 +167,13 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   const out = cfg.out ?? runsDir();
   const { benches, games: gameDefs } = splitSelection(cfg.benches);
   const known = [...benches, ...gameDefs];
+  const precision = cfg.targetCi === undefined || cfg.targetCi === null ? null : precisionSettings(cfg.targetCi, { minItems: cfg.minItems });
+  const order = cfg.order ?? 'prefix';
+  const share = cfg.shareTrials ?? true;
   const planCfg = { model: cfg.model, seed, limit: cfg.limit ?? null, options: cfg.options ?? {}, generation: cfg.generation ?? {}, greedy: cfg.greedy ?? false, preset, dataRoot: cfg.dataRoot, out };
   const plans: RunPlan[] = [];
-  for (const b of benches) plans.push(await planRun(b, { ...planCfg, extraction: cfg.extraction }, known));
+  for (const b of benches) plans.push(await planRun(b, { ...planCfg, precision, extraction: cfg.extraction }, known));
+  // Games count episodes: a precision target is for single-turn benchmarks.
   const gamePlans: GamePlan[] = gameDefs.map((g) => planGameRun(g, planCfg, known));
 
   const counters: ProgressCounters = { total: 0, done: 0, resumed: 0, errors: 0, truncated: 0, completionTokens: 0, inFlight: () => 0, waiting: () => 0 };
@@ -173,7 +209,14 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     if (scan.torn) log(`${plan.runId}: torn last line (${scan.torn.bytes} bytes, an interrupted write) set aside in ${scan.torn.file}`);
     if (scan.badLines.length > 0) log(`${plan.runId}: ${scan.badLines.length} corrupt line(s) ignored in ${join(plan.dir, SAMPLES_FILE)} (lines ${scan.badLines.slice(0, 5).join(', ')}${scan.badLines.length > 5 ? ', ...' : ''})`);
     const previous = readMeta(plan.dir);
-    const session: RunSession = { ...newSession(plan.total, scan.torn?.file ?? null), extraction: plan.extraction ?? 'robust' };
+    const session: RunSession = {
+      ...newSession(plan.total, scan.torn?.file ?? null),
+      extraction: plan.extraction ?? 'robust',
+      // A precision run keeps its stratified order (see source()).
+      order: precision ? 'arrival' : order,
+      requests_sent: 0,
+      shared_requests: 0,
+    };
     const now = session.started_at;
     const meta: RunMeta = {
       v: 1,
@@ -197,7 +240,13 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       sessions: [...(previous?.sessions ?? []), session],
     };
     writeMeta(plan.dir, meta, redactor);
-    runs.push({ plan, done: scan.done, writer: new SampleWriter(join(plan.dir, SAMPLES_FILE), redactor), keys: new Set(), session, meta });
+    let tracker: RunPrecision | null = null;
+    if (plan.precision) {
+      tracker = new RunPrecision(plan);
+      await tracker.load();
+      if (tracker.stopped) log(`${plan.runId}: its records already reach the precision target (${tracker.tracker.stoppedAt} of ${plan.items.length} items): nothing to request`);
+    }
+    runs.push({ plan, done: scan.done, writer: new SampleWriter(join(plan.dir, SAMPLES_FILE), redactor), keys: new Set(), session, meta, precision: tracker, firstSent: null, lastRecord: null });
     counters.total += plan.total;
   }
 
@@ -244,8 +293,25 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     maxActive: Math.max(8, 2 * concurrency * clients.length),
     log,
   });
-  const writeRecord = (ctx: JobCtx, rec: SampleRecord): void => {
-    ctx.run.writer.append(rec);
+  const noteStop = (run: RunCtx): void => {
+    const t = run.precision!.tracker;
+    log(`${run.plan.runId}: stopped by precision at ${t.stoppedAt} of ${run.plan.items.length} items (95% interval half-width ${t.last ? t.last.halfWidth.toFixed(4) : '?'} < ${run.plan.precision!.target})`);
+  };
+
+  const writeRecord = (ctx: JobCtx, index: number, rec: SampleRecord): void => {
+    const run = ctx.run;
+    if (ctx.mode !== 'single') rec.shared = { n: ctx.members.length, index, choice: ctx.mode === 'n' ? index : 0 };
+    if (run.precision) {
+      const rank = run.precision.rankOf(rec.item_id);
+      if (rank !== undefined) rec.rank = rank;
+    }
+    run.writer.append(rec);
+    run.lastRecord = Date.now();
+    if (run.precision) {
+      const was = run.precision.stopped;
+      run.precision.record(rec);
+      if (!was && run.precision.stopped) noteStop(run);
+    }
     counters.done++;
     if (rec.error !== null) {
       counters.errors++;
@@ -262,15 +328,26 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
     rng: mulberry32(seed ^ 0x5bd1e995),
     onOutcome(ctx: JobCtx | TurnCtx, o: Outcome): void | Promise<void> {
       if (ctx.kind === 'turn') return ctx.driver.handle(ctx, o);
-      const input: RecordInput = { plan: ctx.run.plan, item: ctx.item, trial: ctx.trial, key: ctx.key };
+      const input = (m: Member): RecordInput => ({ plan: ctx.run.plan, item: m.item, trial: m.trial, key: m.key });
       // `=== false`, not `!o.ok`: tslab type-checks src without strictNullChecks, where truthiness does not narrow the union.
       if (o.ok === false) {
-        writeRecord(ctx, failureRecord(input, o));
+        ctx.members.forEach((m, i) => writeRecord(ctx, i, failureRecord(input(m), o)));
         return;
       }
-      const rec = successRecord(input, { result: o.result, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts, max_tokens: o.max_tokens });
-      if (rec instanceof Promise) return rec.then((r) => writeRecord(ctx, r));
-      writeRecord(ctx, rec);
+      const results = memberResults(ctx, o.result);
+      const scoring: Array<Promise<void>> = [];
+      ctx.members.forEach((m, i) => {
+        const result = results[i];
+        if (!result) {
+          const error = `the server answered ${o.result.choices?.length ?? 1} choice(s) for n = ${ctx.members.length}; rerun with --no-share-trials`;
+          writeRecord(ctx, i, failureRecord(input(m), { error, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts, max_tokens: o.max_tokens }));
+          return;
+        }
+        const rec = successRecord(input(m), { result, latency_ms: o.latency_ms, endpoint: o.endpoint, attempts: o.attempts, max_tokens: o.max_tokens });
+        if (rec instanceof Promise) scoring.push(rec.then((r) => writeRecord(ctx, i, r)));
+        else writeRecord(ctx, i, rec);
+      });
+      if (scoring.length > 0) return Promise.all(scoring).then(() => undefined);
     },
     beforeStart() {
       for (const run of runs) run.writer.flush();
@@ -287,8 +364,9 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
       }
       const planned = ctx.kind === 'turn' ? ctx.plannedMaxTokens : (ctx.run.plan.generation.settings.max_tokens ?? null);
       const r = event.result;
+      const cut = r.choices?.some((c) => c.finish_reason === 'length') ? 'length' : r.finish_reason;
       // The server's own prompt count and context length (from the card) say how much room there was.
-      const next = bodyAfterCappedTruncation(body, planned, r.finish_reason, r.usage?.prompt_tokens ?? null, maxModelLen);
+      const next = bodyAfterCappedTruncation(body, planned, cut, r.usage?.prompt_tokens ?? null, maxModelLen);
       if (next) context.resent_after_truncation++;
       return next;
     },
@@ -299,23 +377,47 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   counters.waiting = () => all.reduce((n, d) => n + d.waiting, 0);
   games.setMainWake(() => dispatcher.wake());
 
+  /**
+   * The runs' requests, trials with one prompt grouped (sharing.ts). A run without a precision
+   * target has its whole plan in hand and sends its items sorted by prompt; a precision run sends
+   * its stratified order as it is, so its longest complete prefix grows steadily (sorting windows
+   * of it measured no saving in prompt tokens, its trials being grouped already, and a later stop).
+   */
   function* benchSource(): Generator<JobInput<JobCtx>> {
     for (const run of runs) {
       const done = run.done;
-      for (const req of plannedRequests(run.plan)) {
-        run.keys.add(req.key);
-        if (done.has(req.key)) {
-          counters.done++;
-          counters.resumed++;
-          run.session.resumed++;
-          continue;
+      const plan = run.plan;
+      // Only the sort keys are held; bodies are built as they are sent.
+      const items = order === 'prefix' && !run.precision ? itemsByPrefix(plan.items, (it) => plan.bench.messages(it, plan.bench.trials(it, plan.options)[0]!, plan.options)) : plan.items;
+      for (let i = 0; i < items.length && !run.precision?.stopped; i++) {
+        const pending = [];
+        for (const req of itemRequests(plan, items[i]!)) {
+          run.keys.add(req.key);
+          if (done.has(req.key)) {
+            counters.done++;
+            counters.resumed++;
+            run.session.resumed++;
+          } else pending.push(req);
         }
-        run.session.requested++;
-        // The key stays the planned request's: a capped request is done once answered, whatever the cap.
-        const body = capToContext(req.body, maxModelLen);
-        if (body !== req.body) run.session.context!.capped++;
-        yield { body, ctx: { kind: 'sample', run, item: req.item, trial: req.trial, key: req.key } };
+        yield* sendGroups(run, groupTrials(pending, share));
       }
+      // Trials a stopped precision run will not request leave the progress total.
+      if (run.precision?.stopped) counters.total -= run.plan.total - run.session.resumed - run.session.requested;
+    }
+  }
+
+  /** Yields one job per request group, until a precision run stops. */
+  function* sendGroups(run: RunCtx, groups: readonly RequestGroup[]): Generator<JobInput<JobCtx>> {
+    for (const g of groups) {
+      if (run.precision?.stopped) break;
+      run.session.requested += g.members.length;
+      run.session.requests_sent!++;
+      if (g.members.length > 1) run.session.shared_requests!++;
+      run.firstSent ??= Date.now();
+      // The key stays the planned request's: a capped request is done once answered, whatever the cap.
+      const body = capToContext(g.body, maxModelLen);
+      if (body !== g.body) run.session.context!.capped++;
+      yield { body, ctx: { kind: 'sample', run, members: g.members.map((m) => ({ item: m.item, trial: m.trial, key: m.key })), mode: g.mode } };
     }
   }
 
@@ -364,10 +466,14 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   try {
     const main = dispatcher.run(source());
     // A failure of one dispatcher stops the others, so nothing waits on a turn that will never come.
-    await Promise.all([main, ...games.runPartners()].map((p) => p.catch((e: Error) => {
-      for (const d of all) d.stop('abort');
-      throw e;
-    })));
+    await Promise.all(
+      [main, ...games.runPartners()].map((p) =>
+        p.catch((e: Error) => {
+          for (const d of all) d.stop('abort');
+          throw e;
+        }),
+      ),
+    );
   } catch (e) {
     failure = e as Error;
     interrupted = true;
@@ -383,14 +489,35 @@ export async function runEval(cfg: EvalConfig): Promise<EvalResult> {
   const finished = new Date().toISOString();
   for (const run of runs) {
     run.writer.close();
-    // Keys of items the source never reached (stopped early) still count as planned.
-    if (interrupted) for (const req of plannedRequests(run.plan)) run.keys.add(req.key);
+    // Keys of items the source never reached (stopped early, or by precision) still count as planned.
+    if (interrupted || run.precision) for (const req of plannedRequests(run.plan)) run.keys.add(req.key);
     run.session.finished_at = finished;
     run.session.interrupted = interrupted;
     run.session.endpoint_stats = stats;
+    if (run.firstSent !== null && run.lastRecord !== null) run.session.work_ms = run.lastRecord - run.firstSent;
     run.meta.finished_at = finished;
+    const summary = await summarizeRun(run.plan, run.keys);
+    if (summary.precision) {
+      const p = summary.precision;
+      const pm: PrecisionMeta = {
+        target: p.target,
+        alpha: p.alpha,
+        min_items: p.min_items,
+        method: p.method,
+        order: 'stratified',
+        population: p.population,
+        items: p.items,
+        stopped: p.stopped,
+        stopped_at: p.stopped_at,
+        accuracy: p.items > 0 ? summary.accuracy : null,
+        cs_low: p.cs_low,
+        cs_high: p.cs_high,
+      };
+      run.session.precision = pm;
+      run.meta.precision = pm;
+    }
     writeMeta(run.plan.dir, run.meta, redactor);
-    summaries.push(await summarizeRun(run.plan, run.keys));
+    summaries.push(summary);
   }
   for (const g of games.runs) {
     g.log.close();

@@ -51,6 +51,12 @@ export interface SweepConfig {
    * concurrency: models at different servers keep all of them busy, and the tail of one model's
    * run overlaps the start of the next. Models sharing a server multiply its load. */
   parallel_models?: number;
+  /** Precision target for every (model, benchmark), as --target-ci (src/eval/precision.ts). */
+  target_ci?: number;
+  min_items?: number;
+  /** As --order and --no-share-trials. */
+  order?: 'prefix' | 'arrival';
+  share_trials?: boolean;
   /** Games played again with other partners after each model's own runs (crossplay.ts). */
   crossplay?: CrossplayConfig;
   /** Site specifics for `--scheduler` (src/eval/scheduler/config.ts); every default when absent. */
@@ -79,6 +85,8 @@ export interface SweepRow {
   reason: string | null;
   /** A cross-play run's partner. */
   partner?: string;
+  /** Precision-targeted runs: items the interval is over, of how many, where the rule stopped, its half-width. */
+  precision?: { items: number; population: number; stopped_at: number | null; half_width: number };
 }
 
 function fail(file: string, msg: string): never {
@@ -92,6 +100,11 @@ export function checkGeneration(file: string, where: string, g: unknown): Genera
   if (!g || typeof g !== 'object' || Array.isArray(g)) fail(file, `${where}: must be an object`);
   for (const k of Object.keys(g)) if (!GEN_KEYS.has(k)) fail(file, `${where}.${k}: unknown generation setting (known: ${[...GEN_KEYS].join(', ')})`);
   return g as GenerationOverrides;
+}
+
+function halfWidth(file: string, v: number | undefined): number | undefined {
+  if (v !== undefined && !(v > 0 && v < 0.5)) fail(file, `target_ci: must be a half-width in (0, 0.5), e.g. 0.02; got ${v}`);
+  return v;
 }
 
 function positiveInt(file: string, where: string, v: number | undefined): number | undefined {
@@ -162,6 +175,10 @@ export function readSweepConfig(file: string, opts: ReadSweepOptions = {}): Swee
     parallel_models: positiveInt(file, 'parallel_models', num('parallel_models')),
     crossplay: readCrossplay(file, c.crossplay),
     cluster: readClusterConfig(file, c.cluster),
+    target_ci: halfWidth(file, num('target_ci')),
+    min_items: positiveInt(file, 'min_items', num('min_items')),
+    order: c.order === undefined ? undefined : c.order === 'prefix' || c.order === 'arrival' ? c.order : fail(file, `order: must be "prefix" or "arrival", got ${JSON.stringify(c.order)}`),
+    share_trials: c.share_trials === undefined ? undefined : typeof c.share_trials === 'boolean' ? c.share_trials : fail(file, 'share_trials: must be true or false'),
   };
 }
 
@@ -175,6 +192,8 @@ export interface SweepHooks {
   benches?: AnyBenchmark[];
   /** Overrides the config's parallel_models (the --parallel-models flag). */
   parallelModels?: number;
+  /** Overrides the config's target_ci (the --target-ci flag). */
+  targetCi?: number;
 }
 
 function failedRows(m: SweepModel, benchIds: string[], reason: string): SweepRow[] {
@@ -207,6 +226,10 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
       greedy: m.greedy ?? cfg.greedy ?? false,
       timeoutMs: (cfg.timeout_s ?? 600) * 1000,
       maxAttempts: cfg.max_attempts ?? 6,
+      targetCi: hooks.targetCi ?? cfg.target_ci ?? null,
+      minItems: cfg.min_items,
+      order: cfg.order,
+      shareTrials: cfg.share_trials,
       progress,
       log: hooks.log,
       drainSignal: hooks.drainSignal,
@@ -231,6 +254,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
           run_id: r.run_id,
           reason: null,
           ...(cross ? { partner: cross.partner } : {}),
+          ...(r.precision ? { precision: { items: r.precision.items, population: r.precision.population, stopped_at: r.precision.stopped_at, half_width: r.precision.half_width } } : {}),
         });
       }
       return rows;

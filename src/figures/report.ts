@@ -6,6 +6,8 @@
 import { writeFileAtomic } from '../core/atomic.js';
 import type { CorrelationReport, PairAnalysis } from '../analysis/analyze-pair.js';
 import type { PolicyEstimate } from '../analysis/sensitivity.js';
+import type { RunCostRow } from '../analysis/run-costs.js';
+import { costSection } from './cost-table.js';
 import { buildFigures, type FigureOptions } from './all-figures.js';
 import { escapeHtml, renderStatic, type ExportOptions } from './export.js';
 import type { FigureData } from './figure-data.js';
@@ -150,7 +152,11 @@ function inlineSvg(svg: string): string {
   return svg.replace(/^<\?xml[^>]*>\s*/, '');
 }
 
-export function reportHtml(s: ReportStats, figures: readonly RenderedFigure[], meta: { source: string; generated: string; skipped?: Array<{ name: string; reason: string }> }): string {
+export function reportHtml(
+  s: ReportStats,
+  figures: readonly RenderedFigure[],
+  meta: { source: string; generated: string; skipped?: Array<{ name: string; reason: string }>; costs?: readonly RunCostRow[] },
+): string {
   const banner = s.synthetic
     ? `<div class="banner">${SYNTHETIC_MARK}: these scores come from the built-in simulator, not from real models. They demonstrate the analysis; no finding about real models can be drawn from them.</div>`
     : '';
@@ -168,7 +174,7 @@ export function reportHtml(s: ReportStats, figures: readonly RenderedFigure[], m
 <p class="meta">masa report · scores: ${escapeHtml(meta.source)} · ${s.models} models × ${s.benchmarks} benchmarks · bootstrap ${s.resamples} resamples, seed ${s.seed} · generated ${escapeHtml(meta.generated)}</p>
 ${banner}
 ${s.unscored.length > 0 ? `<p class="note">Left out: ${s.unscored.length} run(s) with no scored item (every request failed): ${s.unscored.map((u) => `${escapeHtml(u.model)} on ${escapeHtml(u.benchmark)}`).join(', ')}.</p>` : ''}
-<nav><a href="#claims">Claims</a><a href="#correlations">Correlations</a><a href="#fits">Fits</a><a href="#elasticity">Elasticity</a><a href="#deltas">Generations</a><a href="#sensitivity">Parser sensitivity</a><a href="#pca">PCA</a><a href="#holdout">Held-out</a><a href="#pillars">Four pillars</a><a href="#figures">Figures</a></nav>
+<nav><a href="#claims">Claims</a><a href="#correlations">Correlations</a><a href="#fits">Fits</a><a href="#elasticity">Elasticity</a><a href="#deltas">Generations</a><a href="#sensitivity">Parser sensitivity</a><a href="#pca">PCA</a><a href="#holdout">Held-out</a><a href="#pillars">Four pillars</a><a href="#figures">Figures</a>${meta.costs ? '<a href="#costs">Costs</a>' : ''}</nav>
 <h2 id="claims">The paper's headline claims</h2>
 ${claimsSection(s)}
 <h2 id="correlations">Correlations across models</h2>
@@ -191,17 +197,22 @@ ${pillarsSection(s)}
 ${banner}
 ${figs}
 ${skipped}
+${meta.costs ? `<h2 id="costs">What the server spent</h2>\n${costSection(meta.costs)}` : ''}
 </body></html>
 `;
 }
 
 /** Computes the statistics, draws every figure as SVG (one headless Chromium) and writes the page. */
-export async function writeReport(data: FigureData, file: string, opts: ReportOptions & FigureOptions & { exportOptions?: ExportOptions; generated?: string } = {}): Promise<{ file: string; stats: ReportStats; figures: string[] }> {
+export async function writeReport(
+  data: FigureData,
+  file: string,
+  opts: ReportOptions & FigureOptions & { exportOptions?: ExportOptions; generated?: string; costs?: readonly RunCostRow[] } = {},
+): Promise<{ file: string; stats: ReportStats; figures: string[] }> {
   const stats = reportStats(data, opts);
   const set = buildFigures(data, opts);
   const rendered = await renderStatic(set.figures, ['svg'], opts.exportOptions);
   const figures = set.figures.map((spec, i) => ({ spec, svg: rendered[i]!.svg!.toString('utf8') }));
-  const html = reportHtml(stats, figures, { source: data.source, generated: opts.generated ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'), skipped: set.skipped });
+  const html = reportHtml(stats, figures, { source: data.source, generated: opts.generated ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'), skipped: set.skipped, costs: opts.costs });
   writeFileAtomic(file, html);
   return { file, stats, figures: set.figures.map((f) => f.name) };
 }

@@ -31,7 +31,7 @@ export interface ChatRequest {
   model: string | undefined;
   /** Text of every message in order (multi-part contents joined), for hashing and token counts. */
   contents: string[];
-  /** Role of each message, beside `contents` (games read their observation back from the conversation). */
+  /** Role of every message, in the same order: games read their observation back from the conversation, and the prefix cache tokenizes the template's role markers. */
   roles: string[];
   /** Text of the last user message: what the simulator recognises. */
   lastUser: string;

@@ -8,6 +8,9 @@
  * right with probability exactly `ability`; rho (the profile's item_correlation) makes the
  * same items hard for every model. z_response comes from a hash of (server seed, model,
  * messages, request seed, temperature, choice index): the same request gets the same answer.
+ * As in vLLM: greedy decoding (temperature < 1e-5) ignores the seed, and choice i of a request
+ * with seed s and n > 1 is the answer a request with seed s + i would get (vLLM V1 runs
+ * parallel sampling as n child requests seeded s, s + 1, ...).
  */
 import type { ModelInfo } from '../core/catalog.js';
 import type { AnyGame } from '../play/types.js';
@@ -110,13 +113,18 @@ export class Engine {
     const recognised = this.index.lookup(req.lastUser);
     const thinking = model.info.thinking && req.enableThinking !== false;
     const budget = req.maxTokens ?? Math.max(1, model.maxModelLen - promptTokens);
-    const base = mix(mix(this.modelHash(model.name), hashContents(req.contents)), mix(hash32(String(req.seed ?? '')), hash32(String(req.temperature ?? ''))));
+    const greedy = req.temperature !== null && req.temperature < 1e-5;
+    const prompt = mix(this.modelHash(model.name), hashContents(req.contents));
+    const temperature = hash32(String(req.temperature ?? ''));
     const game = recognised ? null : recognizeGame(req, this.games);
-    if (game) return { recognised: null, game, thinking, choices: this.play(model, game, req, base, budget, thinking) };
+    if (game) return { recognised: null, game, thinking, choices: this.play(model, game, req, mix(prompt, mix(hash32(String(req.seed ?? '')), temperature)), budget, thinking) };
     const lean = recognised ? hash32(`${model.name}|${recognised.entry.benchId}|${recognised.entry.itemId}`) : undefined;
     const choices: ChoiceOut[] = [];
     for (let i = 0; i < req.n; i++) {
-      const rng = mulberry32(mix(base, i));
+      // A seeded request's choice i is its own child request with seed + i; unseeded choices differ by index.
+      const seed = greedy ? '' : req.seed === null ? '' : String(req.seed + i);
+      const base = mix(prompt, mix(hash32(seed), temperature));
+      const rng = mulberry32(mix(base, req.seed === null || greedy ? i : 0));
       let correct = false;
       let intended: boolean | null = null;
       if (recognised) {

@@ -2,7 +2,9 @@
  * masa's simulator: a vLLM-compatible OpenAI server of synthetic models (`masa sim`).
  * Start one in-process with startSimulator(); profiles (abilities) are described in profile.ts.
  */
-export { startSimulator, parseRateLimit, simModels, SIM_MODEL_PREFIX } from './server.js';
+export { startSimulator, parseRateLimit, simModels, SIM_MODEL_PREFIX, DEFAULT_KV_CACHE_TOKENS } from './server.js';
+export { PrefixCache, chatTokens } from './prefix-cache.js';
+export type { PrefixCacheOptions, PrefixCacheStats } from './prefix-cache.js';
 export type { SimulatorOptions, SimulatorHandle, SimulatorStats, RateLimit } from './server.js';
 export { loadProfile, parseProfile, abilityOf, BUILTIN_PROFILES } from './profile.js';
 export type { Profile, Curve, BenchAdjust, GroupName } from './profile.js';

@@ -27,9 +27,12 @@ import {
 import { Engine, type ChoiceOut, type SimModel } from './engine.js';
 import { buildIndex, type ItemIndex } from './item-index.js';
 import { loadProfile, type Profile } from './profile.js';
+import { chatTokens, pieces, PrefixCache, type Admission } from './prefix-cache.js';
 import { promptTokens, splitTokens } from './tokens.js';
 
 export const SIM_MODEL_PREFIX = 'sim/';
+/** Default KV cache per simulated model: an assumption (roughly an 8B model on one 80 GB GPU), not a measurement. */
+export const DEFAULT_KV_CACHE_TOKENS = 200_000;
 
 export interface RateLimit {
   /** Most requests in flight at once; more get 429. */
@@ -50,6 +53,14 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Decode speed per request; 0 = instant. */
   tokensPerS?: number;
+  /** Prefill speed: prompt tokens computed (not served from the prefix cache) per second; 0 = instant. */
+  prefillTokensPerS?: number;
+  /** Each model's KV cache in tokens, for automatic prefix caching (src/sim/prefix-cache.ts); 0 = no prefix caching. Default 200,000. */
+  kvCacheTokens?: number;
+  /** Tokens per KV block (vLLM --block-size). Default 16. */
+  blockSize?: number;
+  /** Report usage.prompt_tokens_details.cached_tokens (as vLLM started with --enable-prompt-tokens-details). Default true. */
+  promptTokensDetails?: boolean;
   /** Probability of an injected 500 per chat request. */
   failRate?: number;
   /** A number = concurrent requests; a string 'n' or 'n/s'; or an object. */
@@ -87,6 +98,13 @@ export interface SimulatorStats {
   errors: Record<number, number>;
   inFlight: number;
   maxInFlight: number;
+  /** Prompt tokens of answered requests, and how many of them the prefix cache served (computed = the rest). */
+  promptTokens: number;
+  cachedTokens: number;
+  /** Completion tokens generated. */
+  completionTokens: number;
+  /** KV blocks evicted to make room (least recently used first). */
+  evictedBlocks: number;
 }
 
 export interface SimulatorHandle {
@@ -130,6 +148,9 @@ function validateOptions(o: SimulatorOptions): void {
   check('port', o.port, 0, 65535);
   check('latency-ms', o.latencyMs, 0, 3_600_000);
   check('tokens-per-s', o.tokensPerS, 0, 1e9);
+  check('prefill-tokens-per-s', o.prefillTokensPerS, 0, 1e12);
+  check('kv-cache-tokens', o.kvCacheTokens, 0, 1e12);
+  check('block-size', o.blockSize, 1, 1024);
   check('fail-rate', o.failRate, 0, 1);
   if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new MasaError(`--seed: must be an integer, got ${o.seed}`);
   if (o.maxModelLen !== undefined && !(Number.isInteger(o.maxModelLen) && o.maxModelLen > 0)) throw new MasaError(`--max-model-len: must be a whole number > 0, got ${o.maxModelLen}`);
@@ -150,6 +171,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const seed = opts.seed ?? 0;
   const latencyMs = opts.latencyMs ?? 0;
   const tokensPerS = opts.tokensPerS ?? 0;
+  const prefillPerS = opts.prefillTokensPerS ?? 0;
+  const kvTokens = opts.kvCacheTokens ?? DEFAULT_KV_CACHE_TOKENS;
+  const details = opts.promptTokensDetails ?? true;
+  // One KV cache per model: each stands for its own vLLM server.
+  const caches = new Map<string, PrefixCache>();
+  const cacheFor = (name: string): PrefixCache | null => {
+    if (kvTokens <= 0) return null;
+    let c = caches.get(name);
+    if (!c) caches.set(name, (c = new PrefixCache({ budgetTokens: kvTokens, blockSize: opts.blockSize })));
+    return c;
+  };
   const failRate = opts.failRate ?? 0;
   const limit = parseRateLimit(opts.rateLimit);
   const profile = typeof opts.profile === 'object' ? opts.profile : loadProfile(opts.profile ?? 'paper');
@@ -166,7 +198,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const chaos = mulberry32(seed ^ 0x5eed);
   const idRng = mulberry32((seed * 2654435761) ^ 0x1d);
 
-  const stats: SimulatorStats = { requests: 0, completed: 0, recognised: 0, unrecognised: 0, errors: {}, inFlight: 0, maxInFlight: 0 };
+  // Per-model counters for GET /metrics.
+  const perModel = new Map<string, ModelCounters>();
+  const stats: SimulatorStats = { requests: 0, completed: 0, recognised: 0, unrecognised: 0, errors: {}, inFlight: 0, maxInFlight: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, evictedBlocks: 0 };
   let windowStart = 0;
   let windowCount = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -229,13 +263,42 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const done = engine.complete(model, chat, pt);
     if (done.recognised || done.game) stats.recognised++;
     else stats.unrecognised++;
+    // The prefix cache: what of this prompt the server would not compute again, and when its blocks free up.
+    const cache = cacheFor(model.name);
+    const salt = `${model.name}|${String(chat.enableThinking)}`;
+    const admission: Admission | null = cache ? cache.admit(chatTokens(chat.roles, chat.contents), salt) : null;
+    const cached = admission?.cached ?? 0;
+    stats.promptTokens += pt;
+    stats.cachedTokens += cached;
+    stats.completionTokens += sumTokens(done.choices);
+    const mine = perModel.get(model.name) ?? { requests: 0, prompt: 0, cached: 0, generation: 0 };
+    perModel.set(model.name, mine);
+    mine.requests++;
+    mine.prompt += pt;
+    mine.cached += cached;
+    mine.generation += sumTokens(done.choices);
+    if (cache && admission) {
+      let freed = false;
+      const free = (): void => {
+        if (freed) return;
+        freed = true;
+        const before = cache.snapshot().evictedBlocks;
+        cache.release(admission, salt, done.choices.map((c) => pieces(c.content ?? '', pieces(c.reasoning ?? ''))));
+        stats.evictedBlocks += cache.snapshot().evictedBlocks - before;
+      };
+      res.once('finish', free);
+      res.once('close', free);
+    }
+    const promptDetails = details && cached > 0 ? { cached_tokens: cached } : null;
     const rid = req.headers['x-request-id'];
     const id = `chatcmpl-${typeof rid === 'string' && rid !== '' ? rid : randomHex32(idRng.next)}`;
     const created = Math.floor(Date.now() / 1000);
     let maxTokens = 0;
     for (const c of done.choices) if (c.completionTokens > maxTokens) maxTokens = c.completionTokens;
+    // Latency: time to first token, prefill of the tokens not cached, then decode of the longest choice.
+    const prefillMs = prefillPerS > 0 ? ((pt - cached) / prefillPerS) * 1000 : 0;
     if (chat.stream) {
-      streamChat(res, id, created, model.name, chat, done.choices, pt);
+      streamChat(res, id, created, model.name, chat, done.choices, pt, promptDetails, prefillMs);
       return;
     }
     const payload = JSON.stringify({
@@ -244,19 +307,29 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       created,
       model: model.name,
       choices: done.choices.map((c, i) => choiceJson(c, i, chat)),
-      usage: { prompt_tokens: pt, total_tokens: pt + sumTokens(done.choices), completion_tokens: sumTokens(done.choices), prompt_tokens_details: null },
+      usage: { prompt_tokens: pt, total_tokens: pt + sumTokens(done.choices), completion_tokens: sumTokens(done.choices), prompt_tokens_details: promptDetails },
       service_tier: null,
       system_fingerprint: null,
       prompt_logprobs: null,
       kv_transfer_params: null,
     });
-    const delay = latencyMs + (tokensPerS > 0 ? (maxTokens / tokensPerS) * 1000 : 0);
+    const delay = latencyMs + prefillMs + (tokensPerS > 0 ? (maxTokens / tokensPerS) * 1000 : 0);
     stats.completed++;
     if (delay > 0) later(delay, () => sendJson(res, 200, payload));
     else sendJson(res, 200, payload);
   };
 
-  const streamChat = (res: ServerResponse, id: string, created: number, modelName: string, chat: ChatRequest, choices: ChoiceOut[], pt: number): void => {
+  const streamChat = (
+    res: ServerResponse,
+    id: string,
+    created: number,
+    modelName: string,
+    chat: ChatRequest,
+    choices: ChoiceOut[],
+    pt: number,
+    promptDetails: { cached_tokens: number } | null,
+    prefillMs: number,
+  ): void => {
     stats.completed++;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const events: string[] = [];
@@ -267,7 +340,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const pace: number[] = [];
     choices.forEach((c, i) => {
       events.push(chunk([{ index: i, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
-      pace.push(latencyMs);
+      pace.push(latencyMs + (i === 0 ? prefillMs : 0));
       const parts: Array<{ key: 'reasoning' | 'content'; text: string }> = [];
       for (const key of ['reasoning', 'content'] as const) {
         const text = c[key];
@@ -290,7 +363,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     });
     if (chat.includeUsage) {
       const ct = sumTokens(choices);
-      events.push(chunk([], { usage: { prompt_tokens: pt, total_tokens: pt + ct, completion_tokens: ct } }));
+      // Null fields are left out of stream chunks (exclude_unset), so the details only when reported.
+      const usage: Record<string, unknown> = { prompt_tokens: pt, total_tokens: pt + ct, completion_tokens: ct };
+      if (promptDetails) usage.prompt_tokens_details = promptDetails;
+      events.push(chunk([], { usage }));
       pace.push(0);
     }
     events.push('data: [DONE]\n\n');
@@ -339,6 +415,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return;
     }
     if (path === '/version') return sendJson(res, 200, JSON.stringify({ version: EMULATED_VLLM_VERSION }));
+    if (path === '/metrics') {
+      const text = metricsText(perModel);
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     if (path.startsWith('/v1') && opts.apiKey !== undefined && method !== 'OPTIONS') {
       if (req.headers.authorization !== `Bearer ${opts.apiKey}`) {
         stats.errors[401] = (stats.errors[401] ?? 0) + 1;
@@ -423,6 +505,33 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         server.closeAllConnections();
       }),
   };
+}
+
+interface ModelCounters {
+  requests: number;
+  prompt: number;
+  cached: number;
+  generation: number;
+}
+
+/**
+ * GET /metrics in Prometheus text, with the names vLLM V1 uses for these counters (a subset:
+ * requests, prompt and generated tokens, prefix-cache queries and hits, in tokens).
+ */
+function metricsText(perModel: ReadonlyMap<string, ModelCounters>): string {
+  const series: Array<[string, string, (c: ModelCounters) => number]> = [
+    ['vllm:request_success_total', 'Count of successfully processed requests.', (c) => c.requests],
+    ['vllm:prompt_tokens_total', 'Number of prefill tokens processed.', (c) => c.prompt],
+    ['vllm:generation_tokens_total', 'Number of generation tokens processed.', (c) => c.generation],
+    ['vllm:prefix_cache_queries_total', 'Prefix cache queries, in terms of number of queried tokens.', (c) => c.prompt],
+    ['vllm:prefix_cache_hits_total', 'Prefix cache hits, in terms of number of cached tokens.', (c) => c.cached],
+  ];
+  const out: string[] = [];
+  for (const [name, help, get] of series) {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+    for (const [model, c] of perModel) out.push(`${name}{model_name="${model}"} ${get(c)}`);
+  }
+  return out.join('\n') + '\n';
 }
 
 function sumTokens(choices: readonly ChoiceOut[]): number {

@@ -74,3 +74,22 @@ test('masa eval on registered benchmarks (bundled samples), several at once: one
     await server.close();
   }
 });
+
+test('masa eval --target-ci: a bad half-width exits 2 naming the flag; the table and --json report the precision stop', { timeout: 120_000 }, async () => {
+  const bad = await masa(['eval', '--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm', '--bench', 'mmlu-pro', '--target-ci', '0.7']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--target-ci: must be a half-width in \(0, 0.5\)/);
+  const server = await startFakeServer();
+  try {
+    const out = join(root, 'precision');
+    const r = await masa(['eval', '--endpoint', server.url, '--model', 'm', '--bench-module', 'test/eval/arith-bench.ts', '--option', 'n=3000', '--target-ci', '0.06', '--out', out, '--json', '--no-preset']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /stopped at \d+\/3000 \(±0\.0[0-5]\d+\)/);
+    const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.equal(j.precision.stopped, true);
+    assert.equal(j.missing, 0);
+    assert.match(r.stderr, /stopped by precision at \d+ of 3000 items/);
+  } finally {
+    await server.close();
+  }
+});

@@ -120,13 +120,15 @@ export async function startFakeServer(o: FakeServerOptions = {}): Promise<FakeSe
       const a = (o.respond ?? arithmeticAnswer)(body, n);
       const message: Record<string, unknown> = { role: 'assistant', content: o.echoAuth && a.content !== null ? `${a.content} [${auth}]` : a.content, tool_calls: [] };
       for (const f of a.reasoningFields ?? ['reasoning', 'reasoning_content']) message[f] = a.reasoning ?? null;
-      const completion = a.completion_tokens ?? 5;
+      // n choices (the answer is deterministic per prompt, so all alike); usage sums them, as servers do.
+      const k = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
+      const completion = (a.completion_tokens ?? 5) * k;
       send(res, 200, {
         id: `chatcmpl-${n.toString(16).padStart(32, '0')}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: models[0],
-        choices: [{ index: 0, message, logprobs: null, finish_reason: a.finish_reason ?? 'stop', stop_reason: null }],
+        choices: Array.from({ length: k }, (_, index) => ({ index, message, logprobs: null, finish_reason: a.finish_reason ?? 'stop', stop_reason: null })),
         usage: { prompt_tokens: 10, total_tokens: 10 + completion, completion_tokens: completion, prompt_tokens_details: null },
       });
     };

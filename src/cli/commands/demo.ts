@@ -113,6 +113,7 @@ export const command: Command = {
     say(`\nwhere everything went (${elapsed()}):`);
     say(`  per-sample logs  ${rel(join(out, 'runs'))}/<run>/samples.jsonl (games: turns.jsonl)`);
     say(`  scores           ${rel(tables.scoresCsv)} (model x benchmark and game), ${rel(tables.groupsCsv)} (per model: sa, ma_u, ma_p, ma_c, ma_a, ma_p_play)`);
+    say(`  costs            ${rel(tables.costsCsv)} (per run: requests, tokens computed and cached, wall time)`);
     for (const f of figs.figures) say(`  ${f.name.padEnd(28)} ${Object.values(f.files).map((p) => rel(p!)).join('  ')}`);
     for (const k of figs.skipped) say(`  ${k.name.padEnd(28)} not drawn: ${k.reason}`);
     say(`  report           ${rel(figs.report)}`);

@@ -9,6 +9,7 @@ import type { AnyGame } from '../../play/types.js';
 import type { GenerationOverrides } from '../../eval/generation.js';
 import { optionsByBench, parseKeyValues } from '../../eval/plan.js';
 import { checkGeneration } from '../../eval/sweep.js';
+import { precisionSettings } from '../../eval/precision.js';
 import { runEval, type EvalConfig } from '../../eval/runner.js';
 import type { RunSummary } from '../../eval/summarize.js';
 import type { GameRunSummary } from '../../eval/game-summary.js';
@@ -86,12 +87,29 @@ export function generationOverrides(args: ParsedArgs): GenerationOverrides {
   return o;
 }
 
+let tsLoader: Promise<void> | null = null;
+
+/**
+ * A user's TypeScript module needs tsx's loader when masa runs from its compiled bundle
+ * (bin/compile-cache.mjs sets MASA_COMPILED); running from the sources, tsx is already there.
+ */
+function typeScriptLoader(path: string): Promise<void> {
+  if (process.env.MASA_COMPILED !== '1' || !/\.[cm]?tsx?$/.test(path)) return Promise.resolve();
+  // A non-literal specifier: tslab's compiler (Node10 resolution) cannot read tsx's exports map.
+  const api = 'tsx/esm/api';
+  tsLoader ??= (import(api) as Promise<{ register(): unknown }>).then((m) => {
+    m.register();
+  });
+  return tsLoader;
+}
+
 /** Benchmarks by registry id, plus a user module (`--bench-module file.ts` exporting `benchmark`). */
 export async function selectBenches(args: ParsedArgs, command: string): Promise<Array<AnyBenchmark | AnyGame>> {
   const ids = list(args, 'bench') ?? [];
   const modulePath = str(args, 'bench-module');
   const out: Array<string | AnyBenchmark | AnyGame> = [...ids];
   if (modulePath) {
+    await typeScriptLoader(modulePath);
     const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as { benchmark?: AnyBenchmark; game?: AnyGame };
     if (mod.benchmark && typeof mod.benchmark.load === 'function') out.push(mod.benchmark);
     else if (mod.game && typeof mod.game.init === 'function') out.push(mod.game);
@@ -117,7 +135,16 @@ export function pct(x: number): string {
   return (100 * x).toFixed(1);
 }
 
+/** How a precision-targeted run stands: "stopped at 3,412/12,032 (±0.0198)", or "not yet (±0.0341)". */
+export function precisionCell(r: RunSummary): string {
+  const p = r.precision;
+  if (!p) return '';
+  const hw = `±${p.half_width.toFixed(4)}`;
+  return p.stopped ? `stopped at ${p.stopped_at}/${p.population} (${hw})` : `${p.items}/${p.population}, not yet (${hw})`;
+}
+
 export function summaryTable(runs: AnyRunSummary[]): string {
+  const precise = runs.some((r) => r.kind !== 'game' && (r as RunSummary).precision);
   const rows = runs.map((r) => [
     r.bench,
     String(r.n),
@@ -127,10 +154,11 @@ export function summaryTable(runs: AnyRunSummary[]): string {
     String(r.errors),
     String(r.truncated),
     String(r.missing),
+    ...(precise ? [r.kind === 'game' ? '' : precisionCell(r as RunSummary)] : []),
     r.dir,
   ]);
   const extraction = (runs.find((r) => r.kind !== 'game') as RunSummary | undefined)?.extraction ?? 'robust';
-  const head = ['bench', 'n', `accuracy ± se (${extraction})`, '95% CI', 'upstream / robust', 'errors', 'truncated', 'missing', 'records'];
+  const head = ['bench', 'n', `accuracy ± se (${extraction})`, '95% CI', 'upstream / robust', 'errors', 'truncated', 'missing', ...(precise ? ['precision'] : []), 'records'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ')).join('\n');
 }
@@ -141,12 +169,30 @@ export function runJson(r: AnyRunSummary): Record<string, unknown> {
   return { model, bench, n, accuracy, stderr, errors, truncated, ...rest, subscores: summary.subscores };
 }
 
+/** --target-ci, checked before anything is loaded (null: not given). */
+export function targetCi(args: ParsedArgs): number | null {
+  const v = num(args, 'target-ci');
+  if (v === undefined) return null;
+  precisionSettings(v);
+  return v;
+}
+
+export function requestOrder(args: ParsedArgs): 'prefix' | 'arrival' {
+  const o = str(args, 'order', 'prefix');
+  if (o !== 'prefix' && o !== 'arrival') throw new MasaError(`--order must be prefix or arrival, got '${o}'`, { exitCode: 2 });
+  return o;
+}
+
 export const EVAL_FLAGS: Record<string, FlagSpec> = {
   endpoint: { type: 'list', description: 'base URL(s) of OpenAI-compatible servers serving the model (comma-separated share the load)', arg: '<url,...>' },
   model: { type: 'string', description: 'served model name', arg: '<name>' },
   bench: { type: 'list', description: 'benchmark id(s)', arg: '<id,...>' },
   'bench-module': { type: 'string', description: 'also run a benchmark or game defined in a module exporting `benchmark` or `game`', arg: '<file.ts>' },
   limit: { type: 'number', description: 'at most N items per benchmark (a seeded subset; a larger N extends the run)', arg: '<n>' },
+  'target-ci': { type: 'number', description: 'stop each benchmark once its 95% interval (an anytime-valid confidence sequence) has this half-width, e.g. 0.02', arg: '<h>' },
+  'min-items': { type: 'number', description: 'with --target-ci: never stop before this many items', default: 100, arg: '<n>' },
+  order: { type: 'string', description: "prefix: send the requests in hand grouped by shared prompt prefix (for the server's prefix cache); arrival: plan order", default: 'prefix', arg: 'prefix|arrival' },
+  'no-share-trials': { type: 'boolean', description: 'one request per trial even when trials repeat one prompt (default: one request with n)' },
   concurrency: { type: 'number', description: 'requests in flight per endpoint (start and ceiling of the adaptive limit)', default: 32, arg: '<n>' },
   'min-concurrency': { type: 'number', description: 'floor of the adaptive limit (default: concurrency/8)', arg: '<n>' },
   seed: { type: 'number', description: 'run seed (option shuffles, per-request seeds, --limit subset)', default: 0, arg: '<s>' },
@@ -170,7 +216,7 @@ export const command: Command = {
   name: 'eval',
   summary: 'evaluate a served model on benchmarks (resumable, adaptive concurrency, several endpoints)',
   usage: [
-    'masa eval --endpoint <url>[,<url>...] --model <served name> --bench <id>[,<id>...] [--limit N] [--concurrency N] [--seed S] [--out <dir>] [--json]',
+    'masa eval --endpoint <url>[,<url>...] --model <served name> --bench <id>[,<id>...] [--limit N | --target-ci H] [--concurrency N] [--seed S] [--out <dir>] [--json]',
   ],
   flags: EVAL_FLAGS,
   details: `Writes <out>/<run_id>/samples.jsonl (one record per item and trial, appended as answers arrive)
@@ -182,6 +228,16 @@ Generation settings: benchmark defaults < the model card's preset (catalog) < fl
 
 Ctrl-C once: finish the requests in flight, record them, stop (exit 130). Twice: abandon them.
 Exit status: 0 when every item was answered, 3 when some still failed (rerun to retry them).
+
+--target-ci H: items are taken in a seeded order stratified by the benchmark's categories; a
+benchmark stops once the 95% confidence sequence for its accuracy (betting, Waudby-Smith & Ramdas
+2024, valid under this optional stopping) over the longest complete prefix has half-width < H, never
+before --min-items items. Rerun with a smaller H to continue the same run; a larger H requests
+nothing more. The summary's interval is that sequence (widened to the items' Wilson interval where wider).
+
+Requests: trials that repeat one prompt go as one request (n, or one answer under greedy decoding;
+same request keys, one record per trial), and the requests in hand are sent ordered by prompt so
+shared prefixes reach the server's prefix cache together (--order arrival, --no-share-trials: off).
 
 --json: the last stdout line is one JSON object: the run's fields (model, bench, n, accuracy,
 stderr, errors, truncated, ..., accuracy_upstream, accuracy_robust) plus a "runs" array with one
@@ -231,6 +287,10 @@ never changes a request or the run id: switch it later with masa score / summari
       maxAttempts: num(args, 'max-attempts', 6),
       itemBudgetMs: num(args, 'item-budget', 3600) * 1000,
       skipModelCheck: bool(args, 'no-model-check'),
+      targetCi: targetCi(args),
+      minItems: num(args, 'min-items'),
+      order: requestOrder(args),
+      shareTrials: !bool(args, 'no-share-trials'),
       progress: quiet ? 'none' : 'auto',
       drainSignal: drain.signal,
       abortSignal: abort.signal,

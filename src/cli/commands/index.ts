@@ -12,6 +12,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'data', summary: 'fetch the benchmark files from their public sources (or a local copy) and check them', load: async () => (await import('./data.js')).command },
   { name: 'eval', summary: 'evaluate a served model on benchmarks (resumable, adaptive concurrency, several endpoints)', load: async () => (await import('./eval.js')).command },
   { name: 'play', summary: 'play one episode of a game and print its transcript move by move (the simulator when no --endpoint)', load: async () => (await import('./play.js')).command },
+  { name: 'plan', summary: 'estimate items, requests and tokens per model and benchmark before running (with --target-ci: where it will stop)', load: async () => (await import('./plan.js')).command },
   { name: 'sweep', summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable', load: async () => (await import('./sweep.js')).command },
   { name: 'batch', summary: 'offline batch: export OpenAI Batch JSONL requests, import the outputs as run records', load: async () => (await import('./batch.js')).command },
   { name: 'import', summary: "bring in other harnesses' per-sample logs (lm-eval, inspect_ai, OpenCompass, published result files) as masa runs", load: async () => (await import('./import.js')).command },

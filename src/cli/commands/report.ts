@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { MasaError } from '../../core/errors.js';
+import { readCosts } from '../../figures/cost-table.js';
 import { loadFigureData } from '../../figures/figure-data.js';
 import { checkPage } from '../../figures/page-check.js';
 import { writeReport } from '../../figures/report.js';
@@ -8,7 +11,7 @@ import type { Command } from '../command.js';
 export const command: Command = {
   name: 'report',
   summary: 'write one self-contained HTML report: figures, statistics with intervals, and the paper claims checked',
-  usage: ['masa report --scores <scores.csv> --out <report.html> [--seed S] [--resamples N] [--claims <claims.json>] [--check]'],
+  usage: ['masa report --scores <scores.csv> --out <report.html> [--costs <costs.csv>] [--seed S] [--resamples N] [--claims <claims.json>] [--check]'],
   flags: {
     scores: { type: 'string', description: "tidy scores table written by 'masa summarize'", arg: '<scores.csv>' },
     out: { type: 'string', description: 'the HTML file to write', default: 'figures/report.html', arg: '<file>' },
@@ -16,6 +19,7 @@ export const command: Command = {
     resamples: { type: 'number', description: 'bootstrap resamples', default: 2000, arg: '<N>' },
     claims: { type: 'string', description: "the paper's claims", default: 'data/paper/claims.json', arg: '<file>' },
     cutoff: { type: 'number', description: 'held-out check: fit on models of at most B billion params', arg: '<B>' },
+    costs: { type: 'string', description: "cost table from 'masa summarize --costs-out' (default: costs.csv beside --scores, when there)", arg: '<costs.csv>' },
     check: { type: 'boolean', description: 'then open the page in headless Chromium and fail on any console or page error' },
   },
   details: [
@@ -30,8 +34,11 @@ export const command: Command = {
     const cutoff = num(args, 'cutoff');
     if (cutoff !== undefined && !(cutoff > 0)) throw new MasaError(`masa report: --cutoff must be a positive number of billions, got ${cutoff}`, { exitCode: 2 });
     const data = loadFigureData(scores);
+    const besides = join(dirname(scores), 'costs.csv');
+    const costsFile = str(args, 'costs') ?? (existsSync(besides) ? besides : undefined);
+    const costs = costsFile ? readCosts(costsFile) : undefined;
     const t0 = Date.now();
-    const r = await writeReport(data, out, { seed: num(args, 'seed', 0), resamples, claimsFile: str(args, 'claims'), cutoffB: cutoff });
+    const r = await writeReport(data, out, { seed: num(args, 'seed', 0), resamples, claimsFile: str(args, 'claims'), cutoffB: cutoff, costs });
     const verdicts = ['reproduced', 'not reproduced', 'not testable'].map((v) => `${r.stats.claims.filter((c) => c.verdict === v).length} ${v}`).join(', ');
     const line = `report: ${r.file} (${r.figures.length} figures; claims: ${r.stats.claimsError ?? verdicts})${data.synthetic ? ' [synthetic data]' : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`;
     process.stdout.write(line);

@@ -2,6 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MasaError } from '../../core/errors.js';
 import { runsDir } from '../../core/paths.js';
+import { precisionSettings } from '../../eval/precision.js';
 import { readSweepConfig, runSweep, type SweepRow } from '../../eval/sweep.js';
 import { bool, num, str } from '../args.js';
 import type { Command } from '../command.js';
@@ -17,9 +18,10 @@ function table(rows: SweepRow[]): string {
     String(r.errors),
     String(r.missing),
     String(r.truncated),
+    r.precision ? (r.precision.stopped_at !== null ? `stopped at ${r.precision.stopped_at}/${r.precision.population} (±${r.precision.half_width.toFixed(4)})` : `${r.precision.items}/${r.precision.population} (±${r.precision.half_width.toFixed(4)})`) : '',
     r.reason ?? '',
   ]);
-  const head = ['model', 'bench', 'status', 'n', 'accuracy ± se', 'errors', 'missing', 'truncated', 'reason'];
+  const head = ['model', 'bench', 'status', 'n', 'accuracy ± se', 'errors', 'missing', 'truncated', 'precision', 'reason'];
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   return [head, ...body].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ').trimEnd()).join('\n');
 }
@@ -28,7 +30,7 @@ export const command: Command = {
   name: 'sweep',
   summary: 'evaluate models x benchmarks from a JSON config (each model at its endpoints), resumable',
   usage: [
-    'masa sweep --config <sweep.json> [--out <dir>] [--parallel-models N] [--json] [--quiet]',
+    'masa sweep --config <sweep.json> [--out <dir>] [--parallel-models N] [--target-ci H] [--json] [--quiet]',
     'masa sweep --config <sweep.json> --scheduler slurm [--partition P] [--account A] [--dry-run] [--out <dir>] [--json]',
     'masa sweep status --config <sweep.json> [--scheduler slurm] [--out <dir>] [--json]',
   ],
@@ -42,6 +44,7 @@ export const command: Command = {
     partition: { type: 'string', description: 'with --scheduler slurm: partition (overrides cluster.slurm.partition)', arg: '<P>' },
     account: { type: 'string', description: 'with --scheduler slurm: account (overrides cluster.slurm.account)', arg: '<A>' },
     'dry-run': { type: 'boolean', description: 'with --scheduler: write the job scripts and print the submit commands, submit nothing' },
+    'target-ci': { type: 'number', description: 'stop each (model, benchmark) once its 95% interval has this half-width (overrides the config\'s "target_ci"; see masa eval --help)', arg: '<h>' },
   },
   details: `Config:
   {
@@ -53,6 +56,8 @@ export const command: Command = {
     "parallel_models": 2,                        models evaluated at once (default 1)
     "crossplay": {"benches": ["hanabi"], "bots": ["simple", "smart"],
                   "models": true, "max_pairs": 6},  games replayed with other partners (see below)
+    "target_ci": 0.02, "min_items": 100,         precision target, as masa eval --target-ci
+    "order": "prefix", "share_trials": true,     request order and sharing, as masa eval
     "models": [
       {"model": "qwen3-8b", "endpoints": ["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
        "generation": {"chat_template_kwargs": {"enable_thinking": false}}, "api_key_env": "VLLM_KEY"},
@@ -108,6 +113,8 @@ the job's own reason when it failed. Exit status 0 when every model is done, 3 o
     if (parallelModels !== undefined && !(Number.isInteger(parallelModels) && parallelModels >= 1)) {
       throw new MasaError(`masa sweep: --parallel-models must be a whole number >= 1, got ${parallelModels}`, { exitCode: 2 });
     }
+    const targetCi = num(args, 'target-ci');
+    if (targetCi !== undefined) precisionSettings(targetCi);
     const out = str(args, 'out') ? resolve(str(args, 'out')!) : (cfg.out ?? runsDir());
     const drain = new AbortController();
     const abort = new AbortController();
@@ -127,6 +134,7 @@ the job's own reason when it failed. Exit status 0 when every model is done, 3 o
         drainSignal: drain.signal,
         abortSignal: abort.signal,
         parallelModels,
+        targetCi,
       });
     } finally {
       process.off('SIGINT', onSignal);

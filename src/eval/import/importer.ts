@@ -167,6 +167,7 @@ async function prepare(run: HarnessRun, cfg: ImportConfig, out: string, cache: I
     total: run.samples.length,
     seed: 0,
     model,
+    precision: null,
   };
   const source = `${run.format}:${basename(run.files[run.files.length - 1]!)}`;
   const records: SampleRecord[] = [];
