@@ -255,6 +255,7 @@ export class Dispatcher<T> {
   private pump(): void {
     if (this.fatal) return;
     const maxPending = this.o.maxPendingOutcomes ?? Infinity;
+    let now = Date.now();
     if (!this.stopping) {
       try {
         this.o.beforeStart?.();
@@ -262,7 +263,6 @@ export class Dispatcher<T> {
         this.fail(e as Error);
         return;
       }
-      let now = Date.now();
       while (this.pendingOutcomes < maxPending) {
         const slot = this.pickSlot(now);
         if (!slot) break;
@@ -278,7 +278,7 @@ export class Dispatcher<T> {
         now = Date.now();
       }
     }
-    this.armTimer();
+    this.armTimer(now);
     if (this.inFlight === 0 && this.pendingOutcomes === 0 && (this.stopping !== null || (this.sourceDone && this.retries.size === 0))) {
       this.clearTimer();
       const resolve = this.resolveRun;
@@ -287,14 +287,15 @@ export class Dispatcher<T> {
     }
   }
 
-  private armTimer(): void {
+  private armTimer(now: number): void {
     if (this.stopping) return;
     const top = this.retries.peek();
     if (!top && !(this.sourceDone === false && this.inFlight === 0)) return;
-    const now = Date.now();
     const allDown = this.slots.every((s) => s.downUntil > now);
-    // A due retry needs no timer while an endpoint is up: the next completion pumps it (a
-    // zero-delay timer here would spin while every slot is busy).
+    // A retry pump left because it was due but found no slot needs no timer: the completion
+    // that frees a slot pumps it (a zero-delay timer would spin while every slot is busy). One
+    // pump found not yet due gets a timer; that is why `now` must be the clock pump read: a
+    // fresh reading could find it due by now and arm nothing, with no completion coming.
     let at = top && top.readyAt > now ? top.readyAt : Infinity;
     if (allDown) {
       const up = Math.min(...this.slots.map((s) => s.downUntil));

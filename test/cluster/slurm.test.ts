@@ -86,6 +86,18 @@ async function waitJobs(ids: string[], timeoutMs: number): Promise<Record<string
   }
 }
 
+/** Waits for the jobs, then checks their final states; a mismatch shows each job's output. */
+async function expectStates(ids: string[], expected: string[], timeoutMs: number): Promise<void> {
+  const states = Object.values(await waitJobs(ids, timeoutMs));
+  if (JSON.stringify(states) === JSON.stringify(expected)) return;
+  const outputs = ids.map((id) => {
+    const out = /\bStdOut=(\S+)/.exec(spawnSync('scontrol', ['show', 'job', '-o', id], { encoding: 'utf8' }).stdout)?.[1];
+    const text = out && existsSync(out) ? readFileSync(out, 'utf8').split('\n').slice(-25).join('\n') : '(no output file)';
+    return `--- job ${id} (${out ?? '?'}):\n${text}`;
+  });
+  assert.deepEqual(states, expected, outputs.join('\n'));
+}
+
 async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
@@ -184,8 +196,7 @@ describe('masa sweep on a real SLURM', () => {
     assert.equal(ids.length, 3);
     assert.equal(sub.json.units.length, 1, 'same resources: one array');
     assert.match(ids[0]!, /^\d+_0$/);
-    const states = await waitJobs(ids, 240_000);
-    assert.deepEqual(Object.values(states), ['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    await expectStates(ids, ['COMPLETED', 'COMPLETED', 'COMPLETED'], 240_000);
 
     const st = await masa(['sweep', 'status', '--config', file, '--json']);
     assert.equal(st.code, 0, st.stdout + st.stderr);
@@ -251,7 +262,7 @@ describe('masa sweep on a real SLURM', () => {
     const sub = await masa(['sweep', '--config', file, '--scheduler', 'slurm', '--json'], jobEnv({ FAKE_VLLM_OOM: 'sim/qwen2.5-1.5b-instruct' }));
     assert.equal(sub.code, 0, sub.stderr);
     const ids = submittedIds(sub);
-    assert.deepEqual(Object.values(await waitJobs(ids, 180_000)), ['COMPLETED', 'FAILED', 'FAILED']);
+    await expectStates(ids, ['COMPLETED', 'FAILED', 'FAILED'], 180_000);
     const st = await masa(['sweep', 'status', '--config', file, '--json']);
     assert.equal(st.code, 3, 'not every model is done');
     const [ok, oom, flags] = st.json.rows;
@@ -273,7 +284,7 @@ describe('masa sweep on a real SLURM', () => {
     assert.deepEqual(again.json.rows.map((r: { action: string }) => r.action), ['skipped', 'submitted', 'submitted']);
     const retry = submittedIds(again);
     assert.ok(!retry.includes(oom.job_id) && !retry.includes(flags.job_id));
-    assert.deepEqual(Object.values(await waitJobs(retry, 180_000)), ['COMPLETED', 'COMPLETED']);
+    await expectStates(retry, ['COMPLETED', 'COMPLETED'], 180_000);
     const done = await masa(['sweep', 'status', '--config', file, '--json']);
     assert.equal(done.code, 0);
     assert.deepEqual(done.json.rows.map((r: { records: string; job_id: string }) => [r.records, r.job_id]), [['done', ok.job_id], ['done', retry[0]], ['done', retry[1]]]);

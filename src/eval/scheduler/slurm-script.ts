@@ -180,9 +180,11 @@ stop_server() {
 on_signal() {
   trap '' TERM INT
   say "SIG$1 (time limit near, scancel or Ctrl-C): stopping masa eval, then the server"
+  # The reason first: at the time limit SLURM's SIGKILL (KillWait later) may come before the stops end.
+  say "FAILED: stopped by SIG$1 before the evaluation finished; rerun the sweep to resume it"
   stop_eval
   stop_server
-  fail "stopped by SIG$1 before the evaluation finished; rerun the sweep to resume it"
+  exit 1
 }
 trap 'rc=$?; trap - EXIT; stop_eval; stop_server; exit $rc' EXIT
 trap 'on_signal TERM' TERM
