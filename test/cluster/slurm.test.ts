@@ -334,6 +334,27 @@ describe('masa sweep on a real SLURM', () => {
     }
   });
 
+  test('a server slow to leave the job\'s process group: the job waits for it, completes, and stops the server, not itself', { skip }, async () => {
+    // A `setsid` that takes a second before it calls the real one: the window in which the
+    // server, just forked, is still in the job script's own process group (on a busy node it can
+    // last that long). Stopping that group would stop the job and leave the server running.
+    const shim = mkdtempSync(join(work, 'slow-setsid-'));
+    const real = spawnSync('sh', ['-c', 'command -v setsid'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(shim, 'setsid'), `#!/bin/sh\nsleep 1\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const base = jobEnv();
+    const env = { ...base, PATH: `${shim}:${base.PATH}` };
+    const file = writeSweep('slow-setsid', { benches: ['mmlu-pro'], limit: 2, models: [{ model: 'sim/qwen2.5-0.5b-instruct' }] });
+    const ids = submittedIds(await masa(['sweep', '--config', file, '--scheduler', 'slurm', '--json'], env));
+    await expectStates(ids, ['COMPLETED'], 180_000);
+    const st = await masa(['sweep', 'status', '--config', file, '--json']);
+    const row = st.json.rows[0];
+    assert.equal(row.records, 'done');
+    const pids = jobPids(row.output);
+    assert.equal(pids.group, pids.server, 'the server leads its own process group');
+    assert.ok(processGone(pids.server), `server ${pids.server} still running`);
+    assert.deepEqual(groupMembers(pids.group), []);
+  });
+
   test("a job killed by its time limit leaves no server behind (SLURM's own TIMEOUT, and with the early warning)", { skip }, async () => {
     const model = { model: 'sim/qwen2.5-0.5b-instruct' };
     const hang = jobEnv({ FAKE_VLLM_LATENCY_MS: '600000' });

@@ -197,8 +197,16 @@ PORT=$("$NODE" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",
 say "starting: ${container}\${SERVE[*]} --host 127.0.0.1 --port $PORT  (log: $SERVER_LOG)"
 setsid ${container}"\${SERVE[@]}" --host 127.0.0.1 --port "$PORT" >"$SERVER_LOG" 2>&1 </dev/null &
 SERVER_PID=$!
-SERVER_PGID=$(ps -o pgid= -p "$SERVER_PID" | tr -d ' ') || SERVER_PGID=""
-[ -n "$SERVER_PGID" ] || SERVER_PGID=$SERVER_PID
+# setsid makes the server the leader of a new process group (its pgid becomes its pid; it does not
+# fork, as a background child of this script is no group leader). Until the child has called it,
+# it is still in this script's group: wait for that, so that stop_server can neither signal the
+# job itself nor miss a server that had not yet left.
+for _ in $(seq 100); do
+  [ "$(ps -o pgid= -p "$SERVER_PID" 2>/dev/null | tr -d ' ')" = "$SERVER_PID" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+SERVER_PGID=$SERVER_PID
 say "server pid $SERVER_PID, process group $SERVER_PGID"
 
 # GET a URL of the server; the key (if any) reaches curl on stdin, never on its command line.
