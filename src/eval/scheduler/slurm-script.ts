@@ -172,6 +172,8 @@ stop_server() {
     for _ in $(seq 30); do kill -0 -- "-$SERVER_PGID" 2>/dev/null || break; sleep 1; done
     kill -KILL -- "-$SERVER_PGID" 2>/dev/null || true
     say "server stopped (process group $SERVER_PGID)"
+  elif kill -KILL "$SERVER_PID" 2>/dev/null; then
+    say "server stopped (pid $SERVER_PID; it never led a process group of its own)"
   fi
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
