@@ -22,3 +22,28 @@ export function exitOf(child: import('node:child_process').ChildProcess): Promis
   child.stderr?.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
+
+/**
+ * Runs `start()` for each of `rounds` rounds and kills it with SIGKILL once `requests()` has grown
+ * by `min` plus up to `spread` more (seeded): at a point of progress, not of time, so every round
+ * dies mid-run however busy the machine is. Returns how many rounds were killed.
+ */
+export async function killAtProgress(
+  start: () => import('node:child_process').ChildProcess,
+  requests: () => number,
+  o: { rounds: number; min: number; spread: number; rng: { int(n: number): number } },
+): Promise<number> {
+  let kills = 0;
+  for (let round = 0; round < o.rounds; round++) {
+    const child = start();
+    const done = exitOf(child);
+    const target = requests() + o.min + o.rng.int(o.spread);
+    const timer = setInterval(() => {
+      if (requests() >= target) child.kill('SIGKILL');
+    }, 2);
+    const r = await done;
+    clearInterval(timer);
+    if (r.signal === 'SIGKILL') kills++;
+  }
+  return kills;
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { mulberry32 } from '../../src/core/rng.js';
-import { exitOf } from '../helpers.js';
+import { exitOf, killAtProgress } from '../helpers.js';
 import type { GameRecord } from '../../src/eval/episode-records.js';
 import { startFakeServer, type ChatRequestBody } from './fake-server.js';
 
@@ -44,18 +44,7 @@ test('games: kill -9 at random points, then a rerun: every turn recorded once, t
   const rng = mulberry32(20261203);
   try {
     const killed = join(root, 'killed');
-    let kills = 0;
-    for (let round = 0; round < 4; round++) {
-      const child = masaEval(server.url, killed, N);
-      const done = exitOf(child);
-      const target = server.stats.chat + 15 + rng.int(80);
-      const timer = setInterval(() => {
-        if (server.stats.chat >= target) child.kill('SIGKILL');
-      }, 2);
-      const r = await done;
-      clearInterval(timer);
-      if (r.signal === 'SIGKILL') kills++;
-    }
+    const kills = await killAtProgress(() => masaEval(server.url, killed, N), () => server.stats.chat, { rounds: 4, min: 15, spread: 80, rng });
     assert.equal(kills, 4, 'every round was killed mid-run');
     const final = await exitOf(masaEval(server.url, killed, N));
     assert.equal(final.code, 0, final.stderr);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { mulberry32 } from '../../src/core/rng.js';
-import { exitOf } from '../helpers.js';
+import { exitOf, killAtProgress } from '../helpers.js';
 import { startFakeServer } from './fake-server.js';
 
 const out = mkdtempSync(join(tmpdir(), 'masa-kill-'));
@@ -36,20 +36,8 @@ test('kill -9 at random points of progress, then resume: no item lost or repeate
   const server = await startFakeServer({ latencyMs: 25 });
   const rng = mulberry32(20261124);
   try {
-    let kills = 0;
-    for (let round = 0; round < 4; round++) {
-      const child = masaEval(server.url, N);
-      const done = exitOf(child);
-      // Kill at a random point of progress (not of time), so every round dies mid-run however
-      // busy the machine is: after 10 to 70 more requests have reached the server.
-      const target = server.stats.chat + 10 + rng.int(60);
-      const timer = setInterval(() => {
-        if (server.stats.chat >= target) child.kill('SIGKILL');
-      }, 2);
-      const r = await done;
-      clearInterval(timer);
-      if (r.signal === 'SIGKILL') kills++;
-    }
+    // Each round dies after 10 to 70 more requests have reached the server.
+    const kills = await killAtProgress(() => masaEval(server.url, N), () => server.stats.chat, { rounds: 4, min: 10, spread: 60, rng });
     assert.equal(kills, 4, `every round was killed mid-way (${kills})`);
     const final = await exitOf(masaEval(server.url, N));
     assert.equal(final.code, 0, final.stderr);
