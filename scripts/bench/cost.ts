@@ -3,8 +3,12 @@
 //  1. a full sweep (all items) versus `--target-ci 0.02`: requests and tokens (target >= 3x fewer
 //     requests), the largest interval half-width, the change in the headline SA-MA correlations
 //     (target: each within the other's interval);
+//  1b. from the all-items sweep's records, what the stopping rule would spend at other targets, and
+//     the reference no interval can beat by much: a fixed-n normal interval with the true
+//     (within-category) variance and the finite-population correction, checked once at a planned n;
 //  2. prompt tokens the server computed with masa's request order versus arrival (plan) order,
-//     under a 200,000-token KV budget (target >= 25% fewer), records compared;
+//     under a 200,000-token KV budget (target >= 25% fewer), records compared; offline, other
+//     orders, and the least any order could compute (no KV limit);
 //  3. `masa plan` against the run it planned (target: requests within 20%);
 //  4. `masa --help` and `masa eval` start-up (target < 0.3 s) and the whole-process time of a
 //     3,000-request run against a bare SDK loop at 50 ms latency (target within 10%).
@@ -34,6 +38,10 @@ import { presetFor } from '../../src/eval/catalog.js';
 import { benchOptions, itemRequests, planFromItems } from '../../src/eval/plan.js';
 import { groupTrials, itemsByPrefix } from '../../src/eval/sharing.js';
 import { PrefixCache, chatTokens, pieces } from '../../src/sim/prefix-cache.js';
+import { fixedSampleSize, withinStratumVariance } from '../../src/analysis/sample-size.js';
+import { stratifiedOrder, stratumOf } from '../../src/eval/order.js';
+import { stopsAtTargets } from '../../src/eval/precision.js';
+import type { TrialScore } from '../../src/bench/types.js';
 
 const QUICK = process.argv.includes('--quick');
 const PARTS = new Set((process.env.MASA_BENCH_COST_PARTS ?? 'sweep,order,plan,startup').split(','));
@@ -200,10 +208,14 @@ async function partOrder(models: string[], extra: Partial<SweepConfig>, label: s
 
 /** What the simulator's cache model computes for the same requests and answers in other arrival orders. */
 function offlineOrders(models: string[], recs: Map<string, SampleRecord>): void {
-  const totals: Record<string, number> = { masa: 0, plan: 0, 'trial by trial': 0, shuffled: 0 };
+  // 'plan, a request per trial' and 'masa, a request per trial' separate what the order saves from
+  // what sending shared trials as one request saves; 'unbounded cache' (masa's requests with no
+  // KV limit, where every distinct prompt block is computed once whatever the order) is the least
+  // any order could compute with this KV budget.
+  const totals: Record<string, number> = { masa: 0, plan: 0, 'masa, a request per trial': 0, 'plan, a request per trial': 0, 'trial by trial': 0, shuffled: 0, 'unbounded cache': 0 };
   for (const model of models) {
     type Req = { messages: Array<{ role: string; content: string }>; outputs: string[][] };
-    const streams: Record<string, Req[]> = { masa: [], plan: [], 'trial by trial': [], shuffled: [] };
+    const streams: Record<string, Req[]> = { masa: [], plan: [], 'masa, a request per trial': [], 'plan, a request per trial': [], 'trial by trial': [], shuffled: [] };
     for (const bench of BENCHMARKS) {
       const options = benchOptions(bench, {}, BENCHMARKS);
       const { items, location } = loadedItems.get(bench.id)!;
@@ -213,10 +225,13 @@ function offlineOrders(models: string[], recs: Map<string, SampleRecord>): void 
         const r = recs.get(key);
         return pieces(`${r?.reasoning ?? ''}${r?.response ?? ''}`);
       };
-      const perItem = (its: readonly Item[]): Req[] =>
-        its.flatMap((it) => groupTrials(itemRequests(plan, it), true).map((g) => ({ messages: g.body.messages, outputs: g.members.map((m) => answer(m.key)) })));
-      streams.plan!.push(...perItem(plan.items));
-      streams.masa!.push(...perItem(itemsByPrefix(plan.items, (it) => bench.messages(it, bench.trials(it, options)[0]!, options))));
+      const perItem = (its: readonly Item[], share: boolean): Req[] =>
+        its.flatMap((it) => groupTrials(itemRequests(plan, it), share).map((g) => ({ messages: g.body.messages, outputs: g.members.map((m) => answer(m.key)) })));
+      const sorted = itemsByPrefix(plan.items, (it) => bench.messages(it, bench.trials(it, options)[0]!, options));
+      streams.plan!.push(...perItem(plan.items, true));
+      streams.masa!.push(...perItem(sorted, true));
+      streams['plan, a request per trial']!.push(...perItem(plan.items, false));
+      streams['masa, a request per trial']!.push(...perItem(sorted, false));
       const singles = plan.items.map((it) => itemRequests(plan, it));
       const most = Math.max(...singles.map((x) => x.length));
       for (let t = 0; t < most; t++) for (const list of singles) if (list[t]) streams['trial by trial']!.push({ messages: list[t]!.body.messages, outputs: [answer(list[t]!.key)] });
@@ -228,16 +243,112 @@ function offlineOrders(models: string[], recs: Map<string, SampleRecord>): void 
       const j = rng.int(i + 1);
       [sh[i], sh[j]] = [sh[j]!, sh[i]!];
     }
-    for (const [name, list] of Object.entries(streams)) {
-      const cache = new PrefixCache({ budgetTokens: KV });
+    const computed = (list: readonly Req[], budgetTokens: number): number => {
+      const cache = new PrefixCache({ budgetTokens });
       const salt = `sim/${model}`;
       for (const r of list) cache.release(cache.admit(chatTokens(r.messages.map((m) => m.role), r.messages.map((m) => m.content)), salt), salt, r.outputs);
       const s = cache.snapshot();
-      totals[name]! += s.promptTokens - s.cachedTokens;
-    }
+      return s.promptTokens - s.cachedTokens;
+    };
+    for (const [name, list] of Object.entries(streams)) totals[name]! += computed(list, KV);
+    totals['unbounded cache']! += computed(streams.masa!, Infinity);
   }
   const m = totals.masa!;
-  say(`  the simulator's cache model, same prompts and answers: computed ${int(m)} in masa's order; ${Object.entries(totals).filter(([k]) => k !== 'masa').map(([k, v]) => `${k} ${int(v)} (masa ${(100 * (1 - m / v)).toFixed(1)}% fewer)`).join(', ')}`);
+  say(`  the simulator's cache model, same prompts and answers: computed ${int(m)} in masa's order; ${Object.entries(totals).filter(([k]) => k !== 'masa').map(([k, v]) => `${k} ${int(v)} (masa ${m <= v ? `${(100 * (1 - m / v)).toFixed(1)}% fewer` : `${(100 * (m / v - 1)).toFixed(3)}% more`})`).join(', ')}`);
+  const p = totals.plan!;
+  const floor = totals['unbounded cache']!;
+  say(`  plan order computes ${int(p - floor)} tokens more than the least any order could (${int(floor)}): at most ${(100 * (1 - floor / p)).toFixed(1)}% fewer is possible against it`);
+}
+
+const FRONTIER = [0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05];
+
+/** One all-items run: its item scores in the stratified order, and the requests each item took. */
+interface OrderedRun {
+  bench: string;
+  scores: number[];
+  requests: number[];
+  strata: number[][];
+}
+
+function orderedRuns(recs: readonly SampleRecord[], seedOf: (runId: string) => number): OrderedRun[] {
+  const byRun = new Map<string, SampleRecord[]>();
+  for (const r of recs) {
+    let l = byRun.get(r.run_id);
+    if (!l) byRun.set(r.run_id, (l = []));
+    l.push(r);
+  }
+  const out: OrderedRun[] = [];
+  for (const [runId, list] of byRun) {
+    const bench = BENCHMARKS.find((b) => b.id === list[0]!.bench)!;
+    const options = benchOptions(bench, {}, BENCHMARKS);
+    const byItem = new Map<string, SampleRecord[]>();
+    for (const r of list) {
+      let l = byItem.get(r.item_id);
+      if (!l) byItem.set(r.item_id, (l = []));
+      l.push(r);
+    }
+    const { items } = loadedItems.get(bench.id)!;
+    const order = stratifiedOrder(items, seedOf(runId));
+    const scores: number[] = [];
+    const requests: number[] = [];
+    const strata = new Map<string, number[]>();
+    for (const it of order) {
+      // The last answer of each trial (a retried request leaves its earlier records behind).
+      const byTrial = new Map<number, SampleRecord>();
+      for (const r of byItem.get(it.id) ?? []) if (r.error === null) byTrial.set(r.trial, r);
+      const rs = [...byTrial.values()].sort((a, b) => a.trial - b.trial);
+      if (rs.length !== bench.trials(it, options).length) throw new Error(`${runId} ${it.id}: ${rs.length} answered trials, ${bench.trials(it, options).length} planned`);
+      const ts: TrialScore[] = rs.map((r) => ({ extracted: r.extracted, rule: r.rule ?? '', gold: r.gold ?? '', correct: r.correct === true, ...(r.status ? { status: r.status } : {}) }));
+      const x = bench.reduce(it, ts, options);
+      scores.push(x);
+      requests.push(rs.filter((r) => !r.shared || r.shared.index === 0).length);
+      const k = stratumOf(it);
+      let s = strata.get(k);
+      if (!s) strata.set(k, (s = []));
+      s.push(x);
+    }
+    out.push({ bench: bench.id, scores, requests, strata: [...strata.values()] });
+  }
+  return out;
+}
+
+/**
+ * What precision-targeted runs would have spent at each target, replayed over the all-items
+ * sweep's records (the stopping rule of src/eval/precision.ts on the stratified order; greedy
+ * records are the same whichever run asks), against the fixed-n reference (src/analysis/sample-size.ts).
+ */
+async function partFrontier(dir: string): Promise<void> {
+  await loadAll();
+  const seeds = new Map(listRuns(dir).map((r) => [r.meta?.run_id ?? '', r.meta?.seed ?? 0]));
+  const runs = orderedRuns(await records(dir), (id) => seeds.get(id) ?? 0);
+  const all = runs.reduce((t, r) => t + r.requests.reduce((a, b) => a + b, 0), 0);
+  const perTarget = FRONTIER.map(() => ({ cs: 0, fixed: 0 }));
+  const at02 = new Map<string, { all: number; cs: number; fixed: number }>();
+  for (const run of runs) {
+    const N = run.scores.length;
+    const perItem = run.requests.reduce((a, b) => a + b, 0) / N;
+    const stops = stopsAtTargets(run.scores, N, FRONTIER);
+    const variance = withinStratumVariance(run.strata);
+    FRONTIER.forEach((h, k) => {
+      const cs = run.requests.slice(0, stops[k] ?? N).reduce((a, b) => a + b, 0);
+      const fixed = fixedSampleSize({ variance, population: N, halfWidth: h }) * perItem;
+      perTarget[k]!.cs += cs;
+      perTarget[k]!.fixed += fixed;
+      if (h === 0.02) {
+        const b = at02.get(run.bench) ?? { all: 0, cs: 0, fixed: 0 };
+        at02.set(run.bench, { all: b.all + N * perItem, cs: b.cs + cs, fixed: b.fixed + fixed });
+      }
+    });
+  }
+  say(`the stopping rule replayed on the all-items records (${runs.length} runs, ${int(all)} requests), and the fixed-n reference (true within-category variance, finite-population correction, one planned n: no optional stopping):`);
+  FRONTIER.forEach((h, k) => {
+    const t = perTarget[k]!;
+    say(`  target ${h.toFixed(3)}: confidence sequence ${int(t.cs)} requests (${(all / t.cs).toFixed(2)}x fewer); fixed-n reference ${int(t.fixed)} (${(all / t.fixed).toFixed(2)}x)`);
+  });
+  say(`  at 0.02 by benchmark (all items / confidence sequence / fixed-n reference): ${[...at02].map(([b, v]) => `${b} ${int(v.all)}/${int(v.cs)}/${int(v.fixed)}`).join(', ')}`);
+  const k02 = FRONTIER.indexOf(0.02);
+  const first3x = FRONTIER.find((_h, k) => all / perTarget[k]!.cs >= 3);
+  say(`  at 0.02 stopping when the interval is narrow enough (anytime-valid) costs ${(perTarget[k02]!.cs / perTarget[k02]!.fixed).toFixed(2)}x the fixed-n requests; 3x fewer requests than all items is first reached at target ${first3x?.toFixed(3) ?? 'none of these'}`);
 }
 
 const loadedItems = new Map<string, { items: Item[]; location: DatasetLocation }>();
@@ -347,7 +458,10 @@ export const section: BenchSection = {
     try {
       let target: SummarizeResult | null = null;
       if (sharedDatasetsDir()) {
-        if (PARTS.has('sweep')) target = (await partSweep(models, dirs)).target;
+        if (PARTS.has('sweep')) {
+          target = (await partSweep(models, dirs)).target;
+          await partFrontier(dirs.full);
+        }
         if (PARTS.has('plan') && PARTS.has('sweep')) await partPlan(models, target, dirs);
         if (PARTS.has('order')) {
           await loadAll();

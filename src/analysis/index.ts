@@ -30,3 +30,4 @@ export * from './summarize-results.js';
 export * from './p-adjust.js';
 export * from './policy-scores.js';
 export * from './sensitivity.js';
+export * from './sample-size.js';

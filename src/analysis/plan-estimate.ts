@@ -11,6 +11,9 @@
  * close to it as whole items allow), a benchmark that folds trials by their mean (CoordinationQA)
  * varies less per item than that, so it tends to stop sooner than estimated.
  *
+ * Beside it, the items a fixed-n interval would need at that accuracy (fixed_n_items): the floor a
+ * target cannot be bought below, whatever the interval.
+ *
  * Answer lengths with no earlier run are masa's assumptions (ASSUMED_ANSWER_TOKENS, not
  * measurements), five times longer for thinking models, never above the run's max_tokens.
  * Prompt tokens with no earlier run: 4 characters a token plus the chat template's markers.
@@ -22,6 +25,7 @@ import { findModel } from '../core/catalog-load.js';
 import { benchOptions, itemRequests, planFromItems } from '../eval/plan.js';
 import { precisionSettings, stoppingRun, type PrecisionSettings } from '../eval/precision.js';
 import { groupTrials } from '../eval/sharing.js';
+import { fixedSampleSize } from './sample-size.js';
 import { summarizeResults } from './summarize-results.js';
 
 /** Typical answer lengths in tokens when no earlier run says better: masa's assumptions, not measurements. */
@@ -56,6 +60,12 @@ export interface PlanRow {
   tokens_basis: 'earlier run' | 'other models' | 'assumed';
   /** Whether the target is expected to stop the run before its last item. */
   stops_early: boolean;
+  /**
+   * With a target: the items a fixed-n 95% interval at the assumed accuracy would need (0/1 item
+   * scores, checked once at a planned n, no optional stopping; src/analysis/sample-size.ts). What
+   * `items` spends beyond it is the price of stopping when the interval is narrow enough.
+   */
+  fixed_n_items: number | null;
 }
 
 export interface PlanOptions {
@@ -200,6 +210,7 @@ export async function planEstimates(o: PlanOptions): Promise<PlanRow[]> {
         completion_per_request: perRequest,
         tokens_basis: tokensBasis,
         stops_early: items < n,
+        fixed_n_items: settings ? fixedSampleSize({ variance: n > 1 ? (accuracy * (1 - accuracy) * n) / (n - 1) : 0, population: n, halfWidth: settings.target, alpha: settings.alpha }) : null,
       });
     }
   }

@@ -111,6 +111,39 @@ export function stoppingRun(scores: readonly number[], population: number, s: Pr
 }
 
 /**
+ * Where the rule stops the same item scores at each of several targets (null: never), in one
+ * pass: the interval does not depend on the target and neither do the checkpoints, so each
+ * target's stop is the first checkpoint whose interval is narrower than it. Equals
+ * stoppingRun(scores, population, settings with that target).stoppedAt for every target; used
+ * to ask of one all-items run what a precision-targeted run would have spent at each target.
+ */
+export function stopsAtTargets(scores: readonly number[], population: number, targets: readonly number[], opts: { alpha?: number; minItems?: number } = {}): Array<number | null> {
+  const settings = targets.map((t) => precisionSettings(t, opts));
+  const stops: Array<number | null> = targets.map(() => null);
+  if (settings.length === 0) return stops;
+  const minItems = Math.min(settings[0]!.minItems, population);
+  const cs = new ConfidenceSequenceTracker({ alpha: settings[0]!.alpha, population });
+  let next = nextCheckpoint(0, minItems);
+  let open = targets.length;
+  for (const x of scores) {
+    cs.push(x);
+    const n = cs.n;
+    if (n < next && n !== population) continue;
+    next = nextCheckpoint(n, minItems);
+    if (n < minItems) continue;
+    const interval = cs.evaluate();
+    settings.forEach((s, k) => {
+      if (stops[k] === null && reachesTarget(interval, population, s)) {
+        stops[k] = n;
+        open--;
+      }
+    });
+    if (open === 0) break;
+  }
+  return stops;
+}
+
+/**
  * The longest complete prefix of an order, as items resolve out of order: an item is resolved
  * when its score is known or it failed for good; `onItem` receives the scores of the prefix in
  * order (failed items skipped).

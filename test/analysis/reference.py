@@ -184,6 +184,20 @@ def op_pca(r):
     return {"values": vals, "ratio": vals / vals.sum(), "vectors": vecs, "scores": Z @ vecs}
 
 
+def op_samplesize(r):
+    # Brute force over n: the smallest n whose normal interval with the finite-population
+    # correction is at most h; S^2 with divisor N - 1, or the proportional-allocation
+    # within-stratum variance; and statsmodels' n0 for a proportion (no correction).
+    from scipy.stats import norm
+    from statsmodels.stats.proportion import samplesize_confint_proportion
+    strata = [np.asarray(s, dtype=float) for s in r["strata"]]
+    N = sum(len(s) for s in strata)
+    s2 = sum(len(s) * s.var(ddof=1) for s in strata if len(s) > 1) / N
+    z = norm.ppf(1 - r["alpha"] / 2)
+    n = next((k for k in range(1, N + 1) if z * np.sqrt(s2 * (1 - k / N) / k) <= r["h"] * (1 + 1e-12)), N)
+    return {"variance": s2, "n": n, "n0_proportion": samplesize_confint_proportion(r["p"], r["h"], alpha=r["alpha"], method="normal")}
+
+
 OPS = {k[3:]: v for k, v in globals().items() if k.startswith("op_")}
 
 for line in sys.stdin:

@@ -6,7 +6,7 @@ import type { Item } from '../../src/bench/types.js';
 import { mulberry32, type Rng } from '../../src/core/rng.js';
 import { selectItems } from '../../src/eval/plan.js';
 import { stratifiedOrder, stratumOf } from '../../src/eval/order.js';
-import { MIN_ITEMS, OrderedPrefix, nextCheckpoint, precisionSettings, stoppingRun } from '../../src/eval/precision.js';
+import { MIN_ITEMS, OrderedPrefix, nextCheckpoint, precisionSettings, stoppingRun, stopsAtTargets } from '../../src/eval/precision.js';
 
 function items(sizes: Record<string, number>): Item[] {
   const out: Item[] = [];
@@ -130,4 +130,19 @@ test('simulation study: 1,000 seeded runs at each of 4 true accuracies, stopped 
     assert.ok(stopped > RUNS * 0.9, `true accuracy ${p}: only ${stopped} of ${RUNS} runs stopped before the end`);
     process.stdout.write(`# true accuracy ${p}: coverage ${(100 * coverage).toFixed(1)}%, ${stopped} runs stopped early, at ${(stopSum / Math.max(1, stopped)).toFixed(0)} of 1200 items on average\n`);
   }
+});
+
+test('stops at several targets in one pass: the same as one stopping run per target', () => {
+  const targets = [0.01, 0.03, 0.05, 0.08, 0.12];
+  // The third case has the first 300 of 1,200 items only: the tight targets are never reached.
+  for (const [seed, n, fold] of [[1, 1200, 'mean'], [2, 1200, 'majority'], [3, 300, 'majority']] as const) {
+    const pop = population(mulberry32(seed), 0.6, fold);
+    const xs = stratifiedOrder(pop.items, seed).slice(0, n).map((it) => pop.scores.get(it.id)!);
+    const stops = stopsAtTargets(xs, pop.items.length, targets, { minItems: 120 });
+    const one = targets.map((t) => stoppingRun(xs, pop.items.length, precisionSettings(t, { minItems: 120 })).stoppedAt);
+    assert.deepEqual(stops, one, `seed ${seed}`);
+    if (n < pop.items.length) assert.ok(stops[0] === null && stops[2] === null && stops[3]! > stops[4]!, `seed ${seed}: ${stops}`);
+    else assert.equal(new Set(stops).size, targets.length, `seed ${seed}: every target stops elsewhere (${stops})`);
+  }
+  assert.deepEqual(stopsAtTargets([1, 0, 1], 3, []), []);
 });

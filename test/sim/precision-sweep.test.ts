@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { getBenchmark } from '../../src/bench/registry.js';
 import { planEstimates } from '../../src/analysis/plan-estimate.js';
+import { fixedSampleSize } from '../../src/analysis/sample-size.js';
 import { summarizeResults } from '../../src/analysis/summarize-results.js';
 import { runEval } from '../../src/eval/runner.js';
 import { listRuns, readRecords } from '../../src/eval/store.js';
@@ -47,6 +48,10 @@ test('masa plan, then the run: the estimate from an earlier run is within 20% of
   const made = (await records()).length;
   assert.ok(Math.abs(est!.requests - made) <= 0.2 * made, `plan ${est!.requests} requests, run ${made}`);
   assert.ok(made < 12032 / 2, `stopped early: ${made} requests`);
+  // The fixed-n floor beside the estimate: below it, and below where the run itself stopped.
+  const floor = fixedSampleSize({ variance: (est!.accuracy * (1 - est!.accuracy) * 12032) / 12031, population: 12032, halfWidth: 0.04 });
+  assert.equal(est!.fixed_n_items, floor);
+  assert.ok(floor < est!.items && floor < run.precision!.stopped_at!, `fixed-n ${floor}, planned ${est!.items}, stopped at ${run.precision!.stopped_at}`);
   const completion = (await records()).reduce((s, r) => s + (r.usage?.completion_tokens ?? 0), 0);
   assert.ok(Math.abs(est!.completion_tokens - completion) <= 0.25 * completion, `plan ${est!.completion_tokens} completion tokens, run ${completion}`);
 

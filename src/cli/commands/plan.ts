@@ -29,20 +29,23 @@ function servedNames(spec: string, prefix: string): string[] {
 }
 
 function table(rows: PlanRow[]): string {
-  const head = ['model', 'bench', 'items', 'of', 'requests', 'prompt tokens', 'completion tokens', 'accuracy assumed', 'answer length'];
+  const fixed = rows.some((r) => r.fixed_n_items !== null);
+  const head = ['model', 'bench', 'items', 'of', ...(fixed ? ['fixed-n items'] : []), 'requests', 'prompt tokens', 'completion tokens', 'accuracy assumed', 'answer length'];
   const body = rows.map((r) => [
     r.model,
     r.bench,
     int(r.items),
     int(r.items_total),
+    ...(fixed ? [r.fixed_n_items === null ? '-' : int(r.fixed_n_items)] : []),
     int(r.requests),
     int(r.prompt_tokens),
     int(r.completion_tokens),
     r.accuracy_basis === 'not needed' ? '-' : `${r.accuracy.toFixed(2)} (${r.accuracy_basis})`,
     `${int(r.completion_per_request)}/request (${r.tokens_basis})`,
   ]);
+  const numeric = new Set(head.map((h, i) => (['items', 'of', 'fixed-n items', 'requests', 'prompt tokens', 'completion tokens'].includes(h) ? i : -1)));
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  return [head, ...body].map((r) => r.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd()).join('\n');
+  return [head, ...body].map((r) => r.map((c, i) => (numeric.has(i) ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd()).join('\n');
 }
 
 export const command: Command = {
@@ -70,6 +73,9 @@ export const command: Command = {
     'there, else 0.5 (the widest interval: an upper estimate). Requests: after trials that repeat a prompt',
     'share one. Tokens: per request as in earlier runs, else prompt = 4 characters a token, answers of an',
     'assumed typical length per benchmark (5x for thinking models, at most max_tokens; src/analysis/plan-estimate.ts).',
+    'With --target-ci, "fixed-n items" is what a fixed-n 95% interval would need at the assumed accuracy, checked',
+    'once at a planned n: the floor no interval goes much below. Stopping when the interval is narrow enough',
+    '(anytime-valid) costs the items beyond it.',
   ].join('\n'),
   async run(args) {
     const spec = str(args, 'models');
