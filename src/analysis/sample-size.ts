@@ -16,6 +16,7 @@
  * when it is narrow enough needs an anytime-valid interval, which is wider at every n.
  */
 import { normalQuantile } from '../core/distributions.js';
+import { variance } from './clean.js';
 
 export interface FixedSampleSizeOptions {
   /** Population variance S^2 of the item scores (divisor N - 1). */
@@ -41,25 +42,13 @@ export function fixedSampleSize(o: FixedSampleSizeOptions): number {
   return Math.min(o.population, Math.ceil(n0 / (1 + n0 / o.population)));
 }
 
-/** Population variance (divisor N - 1) of values; 0 for fewer than two. */
-export function populationVariance(values: readonly number[]): number {
-  const n = values.length;
-  if (n < 2) return 0;
-  let mean = 0;
-  for (const v of values) mean += v;
-  mean /= n;
-  let ss = 0;
-  for (const v of values) ss += (v - mean) * (v - mean);
-  return ss / (n - 1);
-}
-
-/** The within-stratum variance sum_s (N_s / N) S_s^2 of values grouped by stratum. */
+/** The within-stratum variance sum_s (N_s / N) S_s^2 of values grouped by stratum (a stratum of one item adds none). */
 export function withinStratumVariance(strata: ReadonlyArray<readonly number[]>): number {
   let total = 0;
   let weighted = 0;
   for (const s of strata) {
     total += s.length;
-    weighted += s.length * populationVariance(s);
+    if (s.length > 1) weighted += s.length * variance(s);
   }
   return total === 0 ? 0 : weighted / total;
 }

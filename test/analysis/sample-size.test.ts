@@ -1,7 +1,7 @@
 // The fixed-n sample size against a brute-force search in scipy and statsmodels' n0 for a proportion.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixedSampleSize, populationVariance, withinStratumVariance } from '../../src/analysis/sample-size.js';
+import { fixedSampleSize, withinStratumVariance } from '../../src/analysis/sample-size.js';
 import { mulberry32 } from '../../src/core/rng.js';
 import { assertClose, reference, referenceSkip } from './reference.js';
 
@@ -40,8 +40,7 @@ test('fixed-n sample size with the finite-population correction matches a brute-
 test('sample size: its edges and its errors', () => {
   assert.equal(fixedSampleSize({ variance: 0, population: 100, halfWidth: 0.02 }), 1, 'no variance: one item tells all');
   assert.equal(fixedSampleSize({ variance: 0.25, population: 50, halfWidth: 0.001 }), 50, 'never more than the benchmark');
-  assert.equal(populationVariance([1]), 0);
-  assertClose(populationVariance([0, 1, 1, 0]), 1 / 3, 1e-15, 'divisor N - 1');
+  assertClose(withinStratumVariance([[0, 1, 1, 0], [1]]), (4 / 5) * (1 / 3), 1e-15, 'divisor N_s - 1; a single item adds no variance');
   assertClose(withinStratumVariance([[0, 0], [1, 1]]), 0, 1e-15, 'all the variance is between strata');
   assert.throws(() => fixedSampleSize({ variance: 0.25, population: 0, halfWidth: 0.02 }), /population/);
   assert.throws(() => fixedSampleSize({ variance: 0.25, population: 10, halfWidth: 0 }), /halfWidth/);
