@@ -50,6 +50,29 @@ export function nextCheckpoint(n: number, minItems: number): number {
   return n < minItems ? minItems : Math.max(n + 1, Math.ceil(n * (1 + CHECK_GROWTH)));
 }
 
+/**
+ * When the interval is looked at: at the minimum, then at each nextCheckpoint, and at the last
+ * item. `due(n)` is asked once per prefix size, in order.
+ */
+class Checkpoints {
+  private next: number;
+  private readonly min: number;
+
+  constructor(
+    minItems: number,
+    private readonly population: number,
+  ) {
+    this.min = Math.min(minItems, population);
+    this.next = nextCheckpoint(0, this.min);
+  }
+
+  due(n: number): boolean {
+    if (n < this.next && n !== this.population) return false;
+    this.next = nextCheckpoint(n, this.min);
+    return n >= this.min;
+  }
+}
+
 /** Whether an interval over `cs.n` of `population` items lets the run stop. */
 export function reachesTarget(cs: ConfidenceSequenceResult, population: number, s: PrecisionSettings): boolean {
   return cs.n >= Math.min(s.minItems, population) && cs.halfWidth < s.target;
@@ -61,7 +84,7 @@ export function reachesTarget(cs: ConfidenceSequenceResult, population: number, 
  */
 export class PrecisionTracker {
   private readonly cs: ConfidenceSequenceTracker;
-  private next: number;
+  private readonly checks: Checkpoints;
   last: ConfidenceSequenceResult | null = null;
   /** Items in when the target was first reached; null while it is not. */
   stoppedAt: number | null = null;
@@ -71,7 +94,7 @@ export class PrecisionTracker {
     readonly settings: PrecisionSettings,
   ) {
     this.cs = new ConfidenceSequenceTracker({ alpha: settings.alpha, population });
-    this.next = nextCheckpoint(0, Math.min(settings.minItems, population));
+    this.checks = new Checkpoints(settings.minItems, population);
   }
 
   get n(): number {
@@ -82,13 +105,10 @@ export class PrecisionTracker {
   push(score: number): boolean {
     this.cs.push(score);
     const n = this.cs.n;
-    if (this.stoppedAt === null && (n >= this.next || n === this.population)) {
-      this.next = nextCheckpoint(n, Math.min(this.settings.minItems, this.population));
-      // The cheap test first; the full interval only once it may have reached the target.
-      if (n >= Math.min(this.settings.minItems, this.population) && this.cs.narrowerThan(2 * this.settings.target)) {
-        this.last = this.cs.evaluate();
-        if (reachesTarget(this.last, this.population, this.settings)) this.stoppedAt = n;
-      }
+    // The cheap test first; the full interval only once it may have reached the target.
+    if (this.stoppedAt === null && this.checks.due(n) && this.cs.narrowerThan(2 * this.settings.target)) {
+      this.last = this.cs.evaluate();
+      if (reachesTarget(this.last, this.population, this.settings)) this.stoppedAt = n;
     }
     return this.stoppedAt !== null;
   }
@@ -121,16 +141,13 @@ export function stopsAtTargets(scores: readonly number[], population: number, ta
   const settings = targets.map((t) => precisionSettings(t, opts));
   const stops: Array<number | null> = targets.map(() => null);
   if (settings.length === 0) return stops;
-  const minItems = Math.min(settings[0]!.minItems, population);
+  const checks = new Checkpoints(settings[0]!.minItems, population);
   const cs = new ConfidenceSequenceTracker({ alpha: settings[0]!.alpha, population });
-  let next = nextCheckpoint(0, minItems);
   let open = targets.length;
   for (const x of scores) {
     cs.push(x);
+    if (!checks.due(cs.n)) continue;
     const n = cs.n;
-    if (n < next && n !== population) continue;
-    next = nextCheckpoint(n, minItems);
-    if (n < minItems) continue;
     const interval = cs.evaluate();
     settings.forEach((s, k) => {
       if (stops[k] === null && reachesTarget(interval, population, s)) {
