@@ -28,7 +28,7 @@ import { BENCHMARKS } from '../../src/bench/registry.js';
 import { loadCatalog, selectModels } from '../../src/core/catalog-load.js';
 import { sharedDatasetsDir } from '../../src/core/paths.js';
 import { runSweep, type SweepConfig } from '../../src/eval/sweep.js';
-import { listRuns, readRecords } from '../../src/eval/store.js';
+import { latestRecords, listRuns, readRecords, recordScore } from '../../src/eval/store.js';
 import type { SampleRecord } from '../../src/eval/records.js';
 import { loadItems, type DatasetLocation } from '../../src/bench/data.js';
 import type { Item } from '../../src/bench/types.js';
@@ -41,7 +41,6 @@ import { PrefixCache, chatTokens, pieces } from '../../src/sim/prefix-cache.js';
 import { fixedSampleSize, withinStratumVariance } from '../../src/analysis/sample-size.js';
 import { stratifiedOrder, stratumOf } from '../../src/eval/order.js';
 import { stopsAtTargets } from '../../src/eval/precision.js';
-import type { TrialScore } from '../../src/bench/types.js';
 
 const QUICK = process.argv.includes('--quick');
 const PARTS = new Set((process.env.MASA_BENCH_COST_PARTS ?? 'sweep,order,plan,startup').split(','));
@@ -270,42 +269,34 @@ interface OrderedRun {
   strata: number[][];
 }
 
-function orderedRuns(recs: readonly SampleRecord[], seedOf: (runId: string) => number): OrderedRun[] {
-  const byRun = new Map<string, SampleRecord[]>();
-  for (const r of recs) {
-    let l = byRun.get(r.run_id);
-    if (!l) byRun.set(r.run_id, (l = []));
-    l.push(r);
-  }
+/** Every run in `dir`, from the record that counts for each (item, trial) (store.latestRecords). */
+async function orderedRuns(dir: string): Promise<OrderedRun[]> {
   const out: OrderedRun[] = [];
-  for (const [runId, list] of byRun) {
-    const bench = BENCHMARKS.find((b) => b.id === list[0]!.bench)!;
+  for (const run of listRuns(dir)) {
+    const meta = run.meta!;
+    const bench = BENCHMARKS.find((b) => b.id === meta.bench)!;
     const options = benchOptions(bench, {}, BENCHMARKS);
     const byItem = new Map<string, SampleRecord[]>();
-    for (const r of list) {
+    for (const r of (await latestRecords(run.dir)).values()) {
+      if (r.error !== null) continue;
       let l = byItem.get(r.item_id);
       if (!l) byItem.set(r.item_id, (l = []));
       l.push(r);
     }
-    const { items } = loadedItems.get(bench.id)!;
-    const order = stratifiedOrder(items, seedOf(runId));
     const scores: number[] = [];
     const requests: number[] = [];
     const strata = new Map<string, number[]>();
-    for (const it of order) {
-      // The last answer of each trial (a retried request leaves its earlier records behind).
-      const byTrial = new Map<number, SampleRecord>();
-      for (const r of byItem.get(it.id) ?? []) if (r.error === null) byTrial.set(r.trial, r);
-      const rs = [...byTrial.values()].sort((a, b) => a.trial - b.trial);
-      if (rs.length !== bench.trials(it, options).length) throw new Error(`${runId} ${it.id}: ${rs.length} answered trials, ${bench.trials(it, options).length} planned`);
-      const ts: TrialScore[] = rs.map((r) => ({ extracted: r.extracted, rule: r.rule ?? '', gold: r.gold ?? '', correct: r.correct === true, ...(r.status ? { status: r.status } : {}) }));
-      const x = bench.reduce(it, ts, options);
+    for (const it of stratifiedOrder(loadedItems.get(bench.id)!.items, meta.seed)) {
+      const rs = (byItem.get(it.id) ?? []).sort((a, b) => a.trial - b.trial);
+      const planned = bench.trials(it, options).length;
+      if (rs.length !== planned) throw new Error(`${run.run_id} ${it.id}: ${rs.length} answered trials, ${planned} planned`);
+      const x = bench.reduce(it, rs.map(recordScore), options);
       scores.push(x);
       requests.push(rs.filter((r) => !r.shared || r.shared.index === 0).length);
       const k = stratumOf(it);
-      let s = strata.get(k);
-      if (!s) strata.set(k, (s = []));
-      s.push(x);
+      let st = strata.get(k);
+      if (!st) strata.set(k, (st = []));
+      st.push(x);
     }
     out.push({ bench: bench.id, scores, requests, strata: [...strata.values()] });
   }
@@ -319,8 +310,7 @@ function orderedRuns(recs: readonly SampleRecord[], seedOf: (runId: string) => n
  */
 async function partFrontier(dir: string): Promise<void> {
   await loadAll();
-  const seeds = new Map(listRuns(dir).map((r) => [r.meta?.run_id ?? '', r.meta?.seed ?? 0]));
-  const runs = orderedRuns(await records(dir), (id) => seeds.get(id) ?? 0);
+  const runs = await orderedRuns(dir);
   const all = runs.reduce((t, r) => t + r.requests.reduce((a, b) => a + b, 0), 0);
   const perTarget = FRONTIER.map(() => ({ cs: 0, fixed: 0 }));
   const at02 = new Map<string, { all: number; cs: number; fixed: number }>();
